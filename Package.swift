@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Attacca",
+    products: [
+        .library(name: "AttaccaCore", targets: ["AttaccaCore"]),
+        .library(name: "AttaccaFluid", targets: ["AttaccaFluid"]),
+        .library(name: "AttaccaALSA", targets: ["AttaccaALSA"]),
+        .executable(name: "attacca", targets: ["attacca"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; `scripts/setup` installs the Debian packages.
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CFluidSynth", pkgConfig: "fluidsynth", providers: [.apt(["libfluidsynth-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+
+        // Pure Swift: SoundFont and MIDI file readers, the synthesizer. No ALSA, no Foundation.
+        .target(name: "AttaccaCore"),
+        // Writers for SF2 and MIDI files and the generator of the default SoundFont and the examples.
+        .target(name: "AttaccaAssets", dependencies: ["AttaccaCore"]),
+        // The FluidSynth engine behind the same `SoundEngine` interface.
+        .target(name: "AttaccaFluid", dependencies: ["AttaccaCore", "CFluidSynth"]),
+        // Audio files through libsndfile.
+        .target(name: "AttaccaAudioFile", dependencies: ["CSndFile"]),
+        // Typed wrappers over alsa-lib: sequencer input, PCM output, the audio thread.
+        .target(name: "AttaccaALSA", dependencies: ["AttaccaCore", "CALSA"]),
+
+        .executableTarget(
+            name: "attacca",
+            dependencies: [
+                "AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaALSA",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Regenerates SoundFonts/Attacca.sf2 and the MIDI files in Examples/.
+        .executableTarget(name: "attacca-assets", dependencies: ["AttaccaAssets"]),
+        // The minimal embedding example: renders a chord with AttaccaCore alone.
+        .executableTarget(name: "render-chord", dependencies: ["AttaccaCore", "AttaccaAssets"], path: "Examples/RenderChord"),
+
+        // Counts malloc calls so tests can prove the render path allocates nothing.
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
+
+        .testTarget(name: "AttaccaCoreTests", dependencies: ["AttaccaCore", "AttaccaAssets", "CAllocationCounter"]),
+        .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile"]),
+        .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaALSA"]),
+        .testTarget(name: "AttaccaCLITests", dependencies: ["attacca", "AttaccaCore", "AttaccaAudioFile"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

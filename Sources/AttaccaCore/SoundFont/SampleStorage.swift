@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The memory behind a SoundFont's sample data: a file mapping or buffers it allocated.
+enum SampleStorage {
+    /// `mmap`ed file: base address and length, unmapped on release.
+    case mapped(UnsafeMutableRawPointer, Int)
+    /// Buffers from `allocate`, deallocated on release.
+    case allocated(UnsafeMutableRawPointer, UnsafeMutableRawPointer?)
+    /// Buffers from `allocate` holding the whole file (aligned copy); deallocated on release.
+    case none
+
+    func release() {
+        switch self {
+        case .mapped(let base, let length):
+            munmap(base, length)
+        case .allocated(let a, let b):
+            a.deallocate()
+            b?.deallocate()
+        case .none:
+            break
+        }
+    }
+}
