@@ -17,7 +17,7 @@ public enum DefaultSoundFont {
 
     /// Builds the font in memory. Deterministic: the same bytes on every call.
     public static func make() -> SoundFont {
-        var samples = SampleDataBuilder(sampleRate: sampleRate)
+        var samples = SampleBank(sampleRate: sampleRate)
         var random = SeededRandom(seed: 0xA77A_CCA0)
         var instruments: [Instrument] = []
         for voice in GeneralMidiVoice.allCases {
@@ -61,7 +61,7 @@ public enum DefaultSoundFont {
 
     /// Struck-string partials: 1/n rolled off by the hammer position, upper partials decaying
     /// faster and starting sharp (stiffness), plus a short felt thump. Three samples across the keys.
-    private static func piano(_ samples: inout SampleDataBuilder, _ random: inout SeededRandom) -> Instrument {
+    private static func piano(_ samples: inout SampleBank, _ random: inout SeededRandom) -> Instrument {
         let splits: [(root: Int, keys: ClosedRange<Int>, attack: Double, stiffness: Double)] = [
             (43, 0...51, 1.0, 0.00025), (60, 52...67, 0.8, 0.0004), (76, 68...127, 0.55, 0.0009),
         ]
@@ -94,7 +94,7 @@ public enum DefaultSoundFont {
     }
 
     /// Drawbar-style additive organ (8', 4', 2 2/3', 2', 1 1/3', 1'), sustaining on its loop.
-    private static func organ(_ samples: inout SampleDataBuilder) -> Instrument {
+    private static func organ(_ samples: inout SampleBank) -> Instrument {
         let drawbars: [(Int, Double)] = [(1, 1.0), (2, 0.7), (3, 0.5), (4, 0.45), (6, 0.25), (8, 0.2)]
         var zones: [Zone] = []
         for (root, keys) in [(48, 0...59), (72, 60...127)] {
@@ -116,7 +116,7 @@ public enum DefaultSoundFont {
 
     /// Plucked string (bright partials, fast upper decay) behind a low-pass whose cutoff the
     /// modulation envelope sweeps down: the pluck comes from modEnvToFilterFc.
-    private static func bass(_ samples: inout SampleDataBuilder, _ random: inout SeededRandom) -> Instrument {
+    private static func bass(_ samples: inout SampleBank, _ random: inout SeededRandom) -> Instrument {
         let splits: [(root: Int, keys: ClosedRange<Int>, attack: Double)] = [
             (31, 0...36, 0.4), (43, 37...51, 0.35), (59, 52...127, 0.3),
         ]
@@ -156,7 +156,7 @@ public enum DefaultSoundFont {
 
     /// Three band-limited sawtooths a period apart in a long loop (a slow, exact chorus), slow
     /// attack, delayed vibrato, long release.
-    private static func strings(_ samples: inout SampleDataBuilder, _ random: inout SeededRandom) -> Instrument {
+    private static func strings(_ samples: inout SampleBank, _ random: inout SeededRandom) -> Instrument {
         let splits: [(root: Int, keys: ClosedRange<Int>, top: Double)] = [
             (48, 0...55, 9000), (67, 56...75, 9000), (84, 76...127, 7000),
         ]
@@ -188,7 +188,7 @@ public enum DefaultSoundFont {
 
     /// GM percussion map subset, one-shot samples. Hats share exclusive class 1 so a closed or
     /// pedal hat chokes a ringing open one. Long release: a short note-off must not cut a cymbal.
-    private static func drumKit(_ samples: inout SampleDataBuilder) -> Instrument {
+    private static func drumKit(_ samples: inout SampleBank) -> Instrument {
         var drums = DrumSynthesis(sampleRate: sampleRate, seed: 0xD2C4_5EED)
         let kick = samples.add(drums.kick(key: 36))
         let snare = samples.add(drums.snare(key: 38, bright: false))
