@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Builders of the tonal samples: each ends in a loop that holds a whole number of periods
+/// (`PeriodicLoop`), so looping is seamless and the pitch in the header is exact.
+enum WaveformSynthesis {
+    /// Points of the loop repeated after the loop end: SF2 asks for at least 8 valid points there
+    /// so interpolating players read real signal across the loop seam.
+    static let pointsAfterLoop = 16
+
+    /// A struck or plucked tone: partials that start slightly sharp and decay each at its own
+    /// rate for `attackSeconds`, then hold their levels through the loop (the SoundFont's volume
+    /// envelope does the long decay). `thump` adds a short low-passed noise burst at the onset.
+    static func decayingTone(name: String, loop: PeriodicLoop, attackSeconds: Double, partials: [Partial],
+                             thump: (level: Double, seconds: Double, cutoff: Double)? = nil,
+                             random: inout SeededRandom, peak: Double = 0.9) -> SynthesizedSample {
+        let rate = Double(loop.sampleRate)
+        let loopStart = Int(attackSeconds * rate)
+        let count = loopStart + loop.length + pointsAfterLoop
+        var points = [Double](repeating: 0, count: count)
+        let fundamental = loop.frequency / rate  // cycles per point
+        for partial in partials {
+            let increment = Double(partial.harmonic) * fundamental
+            guard increment < 0.45 else { continue }
+            let decayPerPoint = exp(-1 / (partial.decaySeconds * rate))
+            var phase = 0.0, amplitude = partial.amplitude
+            for n in 0..<loopStart {
+                points[n] += amplitude * sin(2 * Double.pi * phase)
+                // The sharpness fades as (1 - x)^2: gone, with zero slope, at the loop start.
+                let remaining = 1 - Double(n) / Double(loopStart)
+                let detune = partial.detuneCents * remaining * remaining
+                phase += increment * (1 + detune * (log(2.0) / 1200))
+                if phase >= 1 { phase -= 1 }
+                amplitude *= decayPerPoint
+            }
+            guard amplitude > partial.amplitude * 1e-5 else { continue }
+            for m in 0..<loop.length {
+                points[loopStart + m] += amplitude
+                    * sin(2 * Double.pi * (phase + loop.phase(harmonic: partial.harmonic, index: m)))
+            }
+        }
+        if let thump {
+            var filter = Biquad(.lowPass, frequency: thump.cutoff, q: 0.7, sampleRate: rate)
+            let decayPerPoint = exp(-1 / (thump.seconds * rate))
+            var level = thump.level
+            for n in 0..<min(loopStart, Int(thump.seconds * 8 * rate)) {
+                points[n] += level * filter.process(random.bipolar())
+                level *= decayPerPoint
+            }
+        }
+        // A 1 ms fade-in so the very first point is silence, whatever the partials' phases.
+        let fadeIn = Int(0.001 * rate)
+        for n in 0..<fadeIn { points[n] *= Double(n) / Double(fadeIn) }
+        repeatLoop(&points, loopStart: loopStart, length: loop.length)
+        normalize(&points, peak: peak)
+        return SynthesizedSample(name: name, points: points, loop: loopStart..<(loopStart + loop.length),
+                                 originalPitch: loop.originalPitch, pitchCorrection: loop.pitchCorrection)
+    }
+
+    /// A steady tone of harmonics `(harmonic, amplitude)`, periodic from its first point: organ.
+    static func periodicTone(name: String, loop: PeriodicLoop, harmonics: [(Int, Double)],
+                             leadIn: Int = 32, peak: Double = 0.9) -> SynthesizedSample {
+        let rate = Double(loop.sampleRate)
+        var period = [Double](repeating: 0, count: loop.length)
+        for (harmonic, amplitude) in harmonics where Double(harmonic) * loop.frequency < 0.45 * rate {
+            for m in 0..<loop.length {
+                period[m] += amplitude * sin(2 * Double.pi * loop.phase(harmonic: harmonic, index: m))
+            }
+        }
+        return tiled(name: name, period: period, loop: loop, leadIn: leadIn, peak: peak)
+    }
+
+    /// Band-limited sawtooths `periods + offset` periods long in the loop, one per offset: they beat
+    /// against each other like a section of slightly out-of-tune strings, yet the loop is exact.
+    static func detunedSaws(name: String, loop: PeriodicLoop, offsets: [Int], highestHarmonicHertz: Double,
+                            random: inout SeededRandom, leadIn: Int = 32, peak: Double = 0.9) -> SynthesizedSample {
+        let tableSize = 4096
+        let harmonics = max(1, Int(highestHarmonicHertz / loop.frequency))
+        var table = [Double](repeating: 0, count: tableSize + 1)
+        for h in 1...harmonics {
+            for i in 0..<tableSize {
+                table[i] += sin(2 * Double.pi * Double((h * i) % tableSize) / Double(tableSize)) / Double(h)
+            }
+        }
+        table[tableSize] = table[0]
+        var period = [Double](repeating: 0, count: loop.length)
+        for offset in offsets {
+            let cycles = loop.periods + offset
+            let start = Int(random.next() % UInt64(loop.length))
+            for m in 0..<loop.length {
+                let position = Double((m * cycles + start) % loop.length) * Double(tableSize) / Double(loop.length)
+                let index = Int(position), fraction = position - Double(index)
+                period[m] += table[index] + (table[index + 1] - table[index]) * fraction
+            }
+        }
+        return tiled(name: name, period: period, loop: loop, leadIn: leadIn, peak: peak)
+    }
+
+    /// `leadIn` points, the loop, then `pointsAfterLoop`, all cut from the same periodic signal.
+    private static func tiled(name: String, period: [Double], loop: PeriodicLoop, leadIn: Int,
+                              peak: Double) -> SynthesizedSample {
+        let count = leadIn + loop.length + pointsAfterLoop
+        // Start `leadIn` points before a loop boundary so the loop itself starts at period index 0.
+        var points = (0..<count).map { period[(($0 - leadIn) % loop.length + loop.length) % loop.length] }
+        // Fade the lead-in up from silence: no click at the note's first point, loop untouched.
+        for n in 0..<leadIn { points[n] *= Double(n) / Double(leadIn) }
+        normalize(&points, peak: peak)
+        return SynthesizedSample(name: name, points: points, loop: leadIn..<(leadIn + loop.length),
+                                 originalPitch: loop.originalPitch, pitchCorrection: loop.pitchCorrection)
+    }
+
+    /// Copies the start of the loop after its end: the points past the loop end are the loop's continuation.
+    private static func repeatLoop(_ points: inout [Double], loopStart: Int, length: Int) {
+        for k in 0..<(points.count - loopStart - length) {
+            points[loopStart + length + k] = points[loopStart + k]
+        }
+    }
+
+    /// Scales so the largest magnitude is `peak`.
+    static func normalize(_ points: inout [Double], peak: Double) {
+        let largest = points.reduce(0) { max($0, abs($1)) }
+        guard largest > 0 else { return }
+        let gain = peak / largest
+        for i in points.indices { points[i] *= gain }
+    }
+}
