@@ -1,0 +1,327 @@
+/// The render-side state of one sounding region (FluidSynth's rvoice): sample position, pitch,
+/// envelopes, LFOs, filter and gains. Plain data kept in the `VoicePool`'s preallocated storage;
+/// parameters change per sub-block, the per-sample loop only interpolates, filters, ramps the
+/// gain and mixes.
+struct Voice {
+    // MARK: Identity and note state
+    var isActive = false
+    var channel = 0
+    /// The MIDI key of the note-on (note-off matches this).
+    var noteKey = 0
+    /// Key and velocity the modulators see (the keynum/velocity generators may override them).
+    var key = 0
+    var velocity = 0
+    var regionIndex = 0
+    /// Serial number of the note-on that started the voice; voices of one note-on share it.
+    var noteID: UInt64 = 0
+    /// The render block in which the voice started (stealing avoids these).
+    var startBlock: UInt64 = 0
+    var exclusiveClass = 0
+    /// The volume envelope is in (or past) its release.
+    var isReleased = false
+    /// A note-off arrived while the sustain pedal was down.
+    var isSustained = false
+    /// The sostenuto pedal went down while this voice was held.
+    var isSostenutoHeld = false
+    /// A note-off arrived (the voice may still sound through a pedal).
+    var noteOffReceived = false
+    /// Fade to silence over the next sub-block, then free (all sound off, exclusive class).
+    var isKilled = false
+
+    // MARK: Sample
+    var start = 0
+    var end = 0
+    var loopStart = 0
+    var loopEnd = 0
+    /// 0 no loop, 1 continuous loop, 3 loop until release.
+    var loopMode = 0
+    var phase: Double = 0
+    /// sample rate / output rate.
+    var rateRatio: Double = 1
+    /// Pitch the sample plays at without transposition, in cents (root key × 100 - correction).
+    var rootCents: Double = 6000
+
+    // MARK: Modulated parameters (recomputed when the channel's controllers change)
+    var pitchCents: Double = 6000
+    var attenuation: Float = 0
+    var panLeft: Float = 0.7064
+    var panRight: Float = 0.7064
+    var filterCutoffCents: Double = 13500
+    var modLfoToPitch: Float = 0
+    var vibLfoToPitch: Float = 0
+    var modEnvToPitch: Float = 0
+    var modLfoToFilter: Float = 0
+    var modEnvToFilter: Float = 0
+    var modLfoToVolume: Float = 0
+    var reverbSend: Float = 0
+    var chorusSend: Float = 0
+
+    // MARK: Time-varying state
+    var modLfo = LowFrequencyOscillator()
+    var vibLfo = LowFrequencyOscillator()
+    var volumeEnvelope = Envelope()
+    var modulationEnvelope = Envelope()
+    var filter = LowPassFilter()
+    var gainLeft: Float = 0
+    var gainRight: Float = 0
+    /// Output gain / 32768 (16-bit points to ±1 at full scale).
+    var amplitudeScale: Float = 1.0 / 32768
+    /// Envelope × attenuation gain at the end of the last sub-block (stealing picks the quietest).
+    var amplitude: Float = 0
+
+    /// Whether the sample is looping now.
+    @inline(__always)
+    var isLooping: Bool { loopMode == 1 || (loopMode == 3 && !isReleased) }
+
+    /// Sets up everything fixed at note-on; `generators` are the region's values, `modulation`
+    /// the summed modulator outputs per generator.
+    @_noLocks
+    @inline(__always)
+    mutating func begin(generators g: UnsafePointer<Float>, modulation m: UnsafePointer<Float>,
+                        sample: SampleInfo, sampleDataCount: Int, channelState: ChannelState,
+                        outputRate: Double, outputGain: Float) {
+        @inline(__always) func value(_ index: Int) -> Float {
+            g[index] + m[index]
+        }
+        @inline(__always) func offset(_ fine: Int, _ coarse: Int) -> Int {
+            Int(value(fine)) + 32768 * Int(value(coarse))
+        }
+        func clamp(_ x: Int, _ low: Int, _ high: Int) -> Int { x < low ? low : (x > high ? high : x) }
+
+        isReleased = false
+        isSustained = false
+        isSostenutoHeld = false
+        noteOffReceived = false
+        isKilled = false
+
+        start = clamp(sample.start + offset(0, 4), 0, sampleDataCount)
+        end = clamp(sample.end + offset(1, 12), 0, sampleDataCount)
+        loopStart = clamp(sample.loopStart + offset(2, 45), start, end)
+        loopEnd = clamp(sample.loopEnd + offset(3, 50), start, end)
+        loopMode = Int(g[54 /* sampleModes */]) & 3
+        if loopMode == 2 || loopEnd - loopStart < 2 { loopMode = 0 }
+        phase = Double(start)
+        rateRatio = Double(sample.sampleRate > 0 ? sample.sampleRate : 44100) / outputRate
+
+        let overridingRoot = Int(g[58 /* overridingRootKey */])
+        let rootKey = overridingRoot >= 0 ? overridingRoot : (sample.originalPitch <= 127 ? sample.originalPitch : 60)
+        rootCents = Double(rootKey * 100 - sample.pitchCorrection)
+        exclusiveClass = Int(g[57 /* exclusiveClass */])
+        amplitudeScale = outputGain / 32768
+
+        // Envelopes and LFOs (their times are not re-modulated after note-on).
+        let rate = outputRate
+        func samples(_ timecents: Float, _ low: Float, _ high: Float, instantAtMinimum: Bool) -> Int {
+            let tc = timecents < low ? low : (timecents > high ? high : timecents)
+            if instantAtMinimum && tc <= -12000 { return 0 }
+            return Int(FastMath.timecentsToSeconds(Double(tc)) * rate + 0.5)
+        }
+        let keyOffset = Float(60 - key)
+        volumeEnvelope.start(
+            delay: samples(value(33 /* delayVolEnv */), -12000, 5000, instantAtMinimum: true),
+            attack: samples(value(34 /* attackVolEnv */), -12000, 8000, instantAtMinimum: false),
+            hold: samples(value(35 /* holdVolEnv */) + value(39 /* keynumToVolEnvHold */) * keyOffset, -12000, 5000, instantAtMinimum: true),
+            decay: samples(value(36 /* decayVolEnv */) + value(40 /* keynumToVolEnvDecay */) * keyOffset, -12000, 8000, instantAtMinimum: false),
+            sustainLevel: 1 - 0.001 * value(37 /* sustainVolEnv */),
+            release: samples(value(38 /* releaseVolEnv */), -12000, 8000, instantAtMinimum: false))
+        modulationEnvelope.start(
+            delay: samples(value(25 /* delayModEnv */), -12000, 5000, instantAtMinimum: true),
+            attack: samples(value(26 /* attackModEnv */), -12000, 8000, instantAtMinimum: false),
+            hold: samples(value(27 /* holdModEnv */) + value(31 /* keynumToModEnvHold */) * keyOffset, -12000, 5000, instantAtMinimum: true),
+            decay: samples(value(28 /* decayModEnv */) + value(32 /* keynumToModEnvDecay */) * keyOffset, -12000, 8000, instantAtMinimum: false),
+            sustainLevel: 1 - 0.001 * value(29 /* sustainModEnv */),
+            release: samples(value(30 /* releaseModEnv */), -12000, 8000, instantAtMinimum: false))
+        func lfoFrequency(_ cents: Float) -> Double {
+            FastMath.centsToHertz(Double(cents < -16000 ? -16000 : (cents > 4500 ? 4500 : cents)))
+        }
+        modLfo.start(delay: samples(value(21 /* delayModLFO */), -12000, 5000, instantAtMinimum: true),
+                     frequency: lfoFrequency(value(22 /* freqModLFO */)), sampleRate: rate)
+        vibLfo.start(delay: samples(value(23 /* delayVibLFO */), -12000, 5000, instantAtMinimum: true),
+                     frequency: lfoFrequency(value(24 /* freqVibLFO */)), sampleRate: rate)
+        filter.start(qCentibels: value(9 /* initialFilterQ */))
+        gainLeft = 0
+        gainRight = 0
+        amplitude = 0
+
+        applyModulation(generators: g, modulation: m, channelState: channelState)
+    }
+
+    /// Recomputes the parameters controllers can change while the voice sounds.
+    @_noLocks
+    @inline(__always)
+    mutating func applyModulation(generators g: UnsafePointer<Float>, modulation m: UnsafePointer<Float>,
+                                  channelState: ChannelState) {
+        @inline(__always) func value(_ index: Int) -> Float {
+            g[index] + m[index]
+        }
+        let scaleTuning = Double(g[56 /* scaleTuning */])
+        let keyCents = scaleTuning * (Double(key) - rootCents / 100) + rootCents
+        pitchCents = keyCents + 100 * Double(value(51 /* coarseTune */)) + Double(value(52 /* fineTune */)) + channelState.tuningCents()
+
+        // FluidSynth scales the attenuation generators (not modulators) by 0.4 like EMU hardware.
+        var centibels = 0.4 * g[48 /* initialAttenuation */] + m[48 /* initialAttenuation */]
+        centibels = centibels < 0 ? 0 : (centibels > 1440 ? 1440 : centibels)
+        attenuation = centibels
+
+        let pans = PanLaw.gains(pan: value(17 /* pan */))
+        panLeft = pans.left
+        panRight = pans.right
+        filterCutoffCents = Double(value(8 /* initialFilterFc */))
+        filter.setQ(value(9 /* initialFilterQ */))
+        modLfoToPitch = value(5 /* modLfoToPitch */)
+        vibLfoToPitch = value(6 /* vibLfoToPitch */)
+        modEnvToPitch = value(7 /* modEnvToPitch */)
+        modLfoToFilter = value(10 /* modLfoToFilterFc */)
+        modEnvToFilter = value(11 /* modEnvToFilterFc */)
+        modLfoToVolume = value(13 /* modLfoToVolume */)
+        reverbSend = value(16 /* reverbEffectsSend */)
+        chorusSend = value(15 /* chorusEffectsSend */)
+    }
+
+    /// Enters the release phase of both envelopes (note-off, pedal up, same note restruck).
+    @_noLocks
+    @inline(__always)
+    mutating func release() {
+        if isReleased { return }
+        if volumeEnvelope.isRising() {
+            // Attack is linear in amplitude, release linear in dB: continue from the same amplitude.
+            let lfoCentibels = Double(modLfo.value * -modLfoToVolume)
+            let linear = Double(volumeEnvelope.value) * FastMath.centibelsToGain(lfoCentibels)
+            var converted = linear > 0 ? 1 - (FastMath.gainToCentibels(linear) - lfoCentibels) / 960 : 0
+            converted = converted < 0 ? 0 : (converted > 1 ? 1 : converted)
+            volumeEnvelope.value = Float(converted)
+        }
+        volumeEnvelope.release()
+        modulationEnvelope.release()
+        isReleased = true
+    }
+
+    /// Renders `count` frames (at most one sub-block) and adds them to `left` and `right`.
+    /// Returns false when the voice has finished and its slot can be freed.
+    @_noLocks
+    @inline(__always)
+    mutating func render(count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
+                         data: UnsafePointer<Int16>, outputRate: Double, cubic: Bool) -> Bool {
+        // Parameters at the end of this sub-block; gains ramp linearly towards them.
+        volumeEnvelope.advance(count)
+        modulationEnvelope.advance(count)
+        modLfo.advance(count)
+        vibLfo.advance(count)
+
+        var targetAmplitude: Float
+        var finished = false
+        if isKilled || volumeEnvelope.isFinished() {
+            targetAmplitude = 0
+            finished = true
+        } else if case .delay = volumeEnvelope.stage {
+            targetAmplitude = 0
+        } else {
+            let lfoCentibels = Double(modLfo.value * -modLfoToVolume)
+            var envelopeGain: Double
+            if case .attack = volumeEnvelope.stage {
+                envelopeGain = Double(volumeEnvelope.value) * FastMath.centibelsToGain(lfoCentibels)
+            } else {
+                envelopeGain = FastMath.centibelsToGain(960 * (1 - Double(volumeEnvelope.value)) + lfoCentibels)
+                if volumeEnvelope.value <= 0 { finished = true }
+            }
+            let level = envelopeGain * FastMath.centibelsToGain(Double(attenuation))
+            // Below -100 dB in release: inaudible, free the voice.
+            if isReleased && level < 1e-5 { finished = true }
+            targetAmplitude = Float(level)
+        }
+        amplitude = targetAmplitude
+        let scaled = targetAmplitude * amplitudeScale
+        let targetLeft = scaled * panLeft, targetRight = scaled * panRight
+
+        let pitch = pitchCents + Double(modLfo.value * modLfoToPitch + vibLfo.value * vibLfoToPitch
+                                        + modulationEnvelope.value * modEnvToPitch)
+        let increment = FastMath.exp2((pitch - rootCents) / 1200) * rateRatio
+        filter.update(cutoffCents: filterCutoffCents + Double(modLfo.value * modLfoToFilter + modulationEnvelope.value * modEnvToFilter),
+                      sampleRate: outputRate, count: count)
+
+        let n = Float(count)
+        let stepLeft = (targetLeft - gainLeft) / n, stepRight = (targetRight - gainRight) / n
+        var gl = gainLeft, gr = gainRight
+        var b02 = filter.b02, b1 = filter.b1, a1 = filter.a1, a2 = filter.a2
+        let b02Step = filter.b02Step, b1Step = filter.b1Step, a1Step = filter.a1Step, a2Step = filter.a2Step
+        var h1 = filter.history1, h2 = filter.history2
+        var position = phase
+        let looping = isLooping
+        let limit = looping ? loopEnd : end
+        let loopLength = Double(loopEnd - loopStart)
+        let loopEndPosition = Double(loopEnd), endPosition = Double(end)
+        let first = start, loopFirst = loopStart, loopLast = loopEnd
+        var reachedEnd = false
+
+        @inline(__always) func point(_ j: Int) -> Float {
+            var j = j
+            if looping {
+                if j >= loopLast { j -= loopLast - loopFirst }
+            } else if j >= limit {
+                return 0
+            }
+            if j < first { j = first }
+            return Float(data[j])
+        }
+
+        var i = 0
+        while i < count {
+            let index = Int(position)
+            let fraction = Float(position - Double(index))
+            var x: Float
+            if cubic {
+                let p0: Float, p1: Float, p2: Float, p3: Float
+                if index > first && index + 2 < limit {
+                    p0 = Float(data[index - 1]); p1 = Float(data[index]); p2 = Float(data[index + 1]); p3 = Float(data[index + 2])
+                } else {
+                    p0 = point(index - 1); p1 = point(index); p2 = point(index + 1); p3 = point(index + 2)
+                }
+                // Catmull-Rom (FluidSynth's 4th-order interpolation).
+                x = p1 + 0.5 * fraction * (p2 - p0 + fraction * (2 * p0 - 5 * p1 + 4 * p2 - p3
+                    + fraction * (3 * (p1 - p2) + p3 - p0)))
+            } else {
+                let p1: Float, p2: Float
+                if index + 1 < limit {
+                    p1 = Float(data[index]); p2 = Float(data[index + 1])
+                } else {
+                    p1 = point(index); p2 = point(index + 1)
+                }
+                x = p1 + fraction * (p2 - p1)
+            }
+            position += increment
+            if looping {
+                if position >= loopEndPosition { position -= loopLength }
+            } else if position >= endPosition {
+                reachedEnd = true
+            }
+
+            let center = x - a1 * h1 - a2 * h2
+            let y = b02 * (center + h2) + b1 * h1
+            h2 = h1
+            h1 = center
+            b02 += b02Step; b1 += b1Step; a1 += a1Step; a2 += a2Step
+
+            gl += stepLeft
+            gr += stepRight
+            left[i] += y * gl
+            right[i] += y * gr
+            i += 1
+            if reachedEnd { break }
+        }
+
+        phase = position
+        filter.history1 = h1
+        filter.history2 = h2
+        if i == count {
+            filter.b02 = b02; filter.b1 = b1; filter.a1 = a1; filter.a2 = a2
+            gainLeft = targetLeft
+            gainRight = targetRight
+        } else {
+            gainLeft = gl
+            gainRight = gr
+        }
+        // Filter coefficients reached their targets; later sub-blocks start from them.
+        filter.b02Step = 0; filter.b1Step = 0; filter.a1Step = 0; filter.a2Step = 0
+        return !(finished || reachedEnd)
+    }
+}
