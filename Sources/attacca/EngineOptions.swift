@@ -25,6 +25,7 @@ struct EngineOptions: ParsableArguments {
     static let defaultGain: Float = 0.5
 
     func validate() throws {
+        if soundfont?.isEmpty == true { throw ValidationError("--soundfont needs a file name") }
         guard (1...4096).contains(polyphony) else {
             throw ValidationError("--polyphony must be between 1 and 4096, not \(polyphony)")
         }

@@ -47,6 +47,8 @@ struct RenderCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if midiFile.isEmpty { throw ValidationError("the MIDI file name is empty") }
+        if output.isEmpty { throw ValidationError("--output needs a file name") }
         guard (8000...192_000).contains(rate) else {
             throw ValidationError("--rate must be between 8000 and 192000 Hz, not \(rate)")
         }

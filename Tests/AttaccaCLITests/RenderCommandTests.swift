@@ -28,6 +28,13 @@ struct RenderCommandTests {
         (["info", "OUT/corrupt.sf2"], 1),
         (["info", "/nonexistent/font.sf2"], 1),
         (["info"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "-s", ""], 64),
+        (["render", "MIDI", "-o", ""], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--tail=-1"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--rate", "192000", "--engine", "fluidsynth"], 1),
+        (["render", "OUT", "-o", "OUT/x.wav"], 1),
+        (["render", "MIDI", "-o", "OUT/x.wav", "-s", "OUT", "--engine", "fluidsynth"], 1),
+        (["render", "MIDI", "-o", "OUT/x.wav", "-s", "OUT/corrupt.mid"], 1),
         (["frobnicate"], 64),
     ]
 
