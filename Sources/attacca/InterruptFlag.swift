@@ -14,5 +14,12 @@ enum InterruptFlag {
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
         signal(SIGXFSZ, SIG_IGN)
+        // A parent may have left them blocked (Foundation's Process does): then they would stay
+        // pending and Ctrl-C would do nothing.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 }

@@ -133,6 +133,33 @@ struct RenderCommandTests {
         #expect(files.entries == ["chord.mid"])
     }
 
+    /// Ctrl-C stops the render between blocks: exit status 130, one line, and no file left.
+    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])
+    func interruptedRenderLeavesNoFile(engine: String) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.longNote(seconds: 600), to: "hour.mid")
+        let errors = files.folder.appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["render", midi, "-o", files.path("hour.wav"), "-s", TestFiles.timGM, "--engine", engine, "--tail", "0"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // Interrupt once rendering has begun, i.e. the temporary output file exists.
+        while process.isRunning && !files.entries.contains(where: { $0.hasPrefix(".hour.wav.") }) {
+            usleep(10_000)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let lines = try String(contentsOf: errors, encoding: .utf8).split(separator: "\n")
+        #expect(lines.last == "attacca: error: interrupted; nothing was written to '\(files.path("hour.wav"))'")
+        #expect(files.entries == ["hour.mid", "stderr.txt"])
+    }
+
     @Test func helpExitsCleanly() throws {
         let result = try CommandRunner.run(["render", "--help"])
         #expect(result.status == 0)

@@ -35,6 +35,25 @@ struct TestFiles {
         0x00, 0xFF, 0x2F, 0x00,
     ]
 
+    /// A format-0 file holding one organ note for `seconds` (480 ticks per quarter, 120 bpm).
+    static func longNote(seconds: Int) -> [UInt8] {
+        let track: [UInt8] = [0x00, 0xC0, 19, 0x00, 0x90, 60, 100] + variableLength(seconds * 960) + [0x80, 60, 0, 0x00, 0xFF, 0x2F, 0x00]
+        let length = track.count
+        return [0x4D, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0, 0x4D, 0x54, 0x72, 0x6B,
+                UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)] + track
+    }
+
+    /// A MIDI variable-length quantity: 7 bits a byte, most significant first.
+    static func variableLength(_ value: Int) -> [UInt8] {
+        var bytes = [UInt8(value & 0x7F)]
+        var rest = value >> 7
+        while rest > 0 {
+            bytes.insert(UInt8(rest & 0x7F) | 0x80, at: 0)
+            rest >>= 7
+        }
+        return bytes
+    }
+
     static let timGM = "/usr/share/sounds/sf2/TimGM6mb.sf2"
     static let hasTimGM = FileManager.default.isReadableFile(atPath: timGM)
 }
