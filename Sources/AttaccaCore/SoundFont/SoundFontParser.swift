@@ -262,6 +262,7 @@ struct SoundFontParser {
     private func readInstruments(_ inst: RIFFChunk, tables: ZoneTables, sampleCount: Int) throws(SoundFontError) -> [Instrument] {
         let records = inst.body.count / 22
         guard records > 0 else { throw .missingTerminalRecord(chunk: "inst") }
+        guard tables.bagCount > 0 else { throw .missingTerminalRecord(chunk: tables.bagName) }
         var instruments: [Instrument] = []
         instruments.reserveCapacity(records - 1)
         for index in 0..<records - 1 {
@@ -279,6 +280,7 @@ struct SoundFontParser {
     private func readPresets(_ phdr: RIFFChunk, tables: ZoneTables, instrumentCount: Int) throws(SoundFontError) -> [Preset] {
         let records = phdr.body.count / 38
         guard records > 0 else { throw .missingTerminalRecord(chunk: "phdr") }
+        guard tables.bagCount > 0 else { throw .missingTerminalRecord(chunk: tables.bagName) }
         var presets: [Preset] = []
         presets.reserveCapacity(records - 1)
         for index in 0..<records - 1 {
