@@ -1,6 +1,6 @@
-/// A tiny deterministic random generator, so corruption tests hit the same bytes every run.
+/// A seeded random generator, so randomized tests fail the same way every run.
 struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+    var state: UInt64
 
     init(seed: UInt64) { state = seed }
 
