@@ -159,6 +159,15 @@ import Glibc
         #expect(font.instruments[0].zones[0].modulators == [b, a2])
     }
 
+    @Test func identicalModulatorsInALongListKeepTheLastOne() throws {
+        // 60 modulators over 20 distinct identities: the dictionary path must agree with the rule.
+        let modulators = (0..<60).map { index in
+            Modulator(source: UInt16(index % 20), destination: 48, amount: Int16(index), amountSource: 0, transform: 0)
+        }
+        let font = try Self.font(instrumentZones: [Raw.RawZone(generators: [(Self.op(.sampleID), 0)], modulators: modulators)])
+        #expect(font.instruments[0].zones[0].modulators == Array(modulators[40..<60]))
+    }
+
     // MARK: Samples
 
     @Test func loopPointsOutsideTheSampleAreRepairedAsFluidSynthDoes() throws {
@@ -216,6 +225,15 @@ import Glibc
         #expect(read.sampleData24 == nil)
     }
 
+    @Test func makingSampleDataResidentKeepsItUnchanged() throws {
+        let original = TestSoundFonts.small()
+        let file = TemporaryFile(SoundFontWriter.bytes(for: original))
+        let mapped = try SoundFont(path: file.path)
+        _ = mapped.makeSampleDataResident()
+        #expect(Array(mapped.sampleData) == Array(original.sampleData))
+        #expect(original.makeSampleDataResident())  // in-memory fonts are resident already
+    }
+
     // MARK: Names
 
     @Test func namesStopAtNulAndInvalidUTF8IsReplaced() throws {
@@ -266,6 +284,14 @@ import Glibc
         #expect(copy.presets == font.presets && copy.instruments == font.instruments && copy.samples == font.samples)
         #expect(copy.sampleData.count == font.sampleData.count)
         #expect(copy.sampleData.elementsEqual(font.sampleData))
+    }
+
+    /// A real font survives writer and reader unchanged (the writer normalises generator order,
+    /// so the bytes may differ, the model may not).
+    @Test(.enabled(if: hasTimGM6mb)) func timGM6mbRoundTrip() throws {
+        let font = try SoundFont(path: TestSoundFonts.timGM6mbPath)
+        let again = try SoundFont(bytes: SoundFontWriter.bytes(for: font))
+        Self.expectSameModel(again, font)
     }
 
     /// FluidSynth lists 189 presets for FluidR3_GM.
