@@ -1,6 +1,6 @@
 /// FluidSynth's constant-power pan law (`fluid_pan`): gain = sin((p + 500) × π/2 / 1001) for
 /// pan p in 0.1 % units (-500 hard left ... 500 hard right), p truncated to an integer; the
-/// left channel uses -p. Centre gives 0.7064 on both sides (the table's 500th of 1001 steps).
+/// left channel uses -p. Centre gives 0.70655 on both sides (the table's 500th of 1001 steps).
 public enum PanLaw {
     /// Gain of one side for pan `c` seen from that side (use -pan for the left channel).
     @_noLocks

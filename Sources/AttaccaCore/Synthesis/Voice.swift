@@ -44,8 +44,8 @@ struct Voice {
     // MARK: Modulated parameters (recomputed when the channel's controllers change)
     var pitchCents: Double = 6000
     var attenuation: Float = 0
-    var panLeft: Float = 0.7064
-    var panRight: Float = 0.7064
+    var panLeft: Float = 0.70655
+    var panRight: Float = 0.70655
     var filterCutoffCents: Double = 13500
     var modLfoToPitch: Float = 0
     var vibLfoToPitch: Float = 0
@@ -276,9 +276,7 @@ struct Voice {
                 } else {
                     p0 = point(index - 1); p1 = point(index); p2 = point(index + 1); p3 = point(index + 2)
                 }
-                // Catmull-Rom (FluidSynth's 4th-order interpolation).
-                x = p1 + 0.5 * fraction * (p2 - p0 + fraction * (2 * p0 - 5 * p1 + 4 * p2 - p3
-                    + fraction * (3 * (p1 - p2) + p3 - p0)))
+                x = SampleInterpolation.cubic(p0, p1, p2, p3, fraction)
             } else {
                 let p1: Float, p2: Float
                 if index + 1 < limit {
@@ -286,7 +284,7 @@ struct Voice {
                 } else {
                     p1 = point(index); p2 = point(index + 1)
                 }
-                x = p1 + fraction * (p2 - p1)
+                x = SampleInterpolation.linear(p1, p2, fraction)
             }
             position += increment
             if looping {
