@@ -44,8 +44,14 @@ public struct AudioFileWriter: ~Copyable {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let temporaryPath = "\(folder).\(name).\(getpid()).partial"
-        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        // A fresh name: another writer (in this process or another) may be writing the same output.
+        var temporaryPath = ""
+        var descriptor: Int32 = -1
+        for attempt in 0..<100 {
+            temporaryPath = "\(folder).\(name).\(getpid())\(attempt == 0 ? "" : "-\(attempt)").partial"
+            descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if descriptor >= 0 || errno != EEXIST { break }
+        }
         guard descriptor >= 0 else {
             throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
         }

@@ -133,6 +133,24 @@ private let ramp = (0..<10_000).map { Float($0 % 200) / 200 - 0.5 }
         #expect(folder.entries.isEmpty)
     }
 
+    /// Two writers to one path do not share a temporary file; the one finishing last wins.
+    @Test func twoWritersToOnePath() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let path = "\(folder.path)/both.wav"
+        var first = try AudioFileWriter(path: path, format: .wav, sampleRate: 48000)
+        var second = try AudioFileWriter(path: path, format: .wav, sampleRate: 48000)
+        #expect(folder.entries.count == 2)
+        try sine.withUnsafeBufferPointer {
+            try first.write(left: $0.baseAddress!, right: $0.baseAddress!, frameCount: 100)
+            try second.write(left: $0.baseAddress!, right: $0.baseAddress!, frameCount: 200)
+        }
+        try first.finish()
+        try second.finish()
+        #expect(try AudioFileReader(path: path).frameCount == 200)
+        #expect(folder.entries == ["both.wav"])
+    }
+
     @Test func finishReplacesAnExistingFile() throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
