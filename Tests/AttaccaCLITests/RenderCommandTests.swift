@@ -84,6 +84,26 @@ struct RenderCommandTests {
         #expect(rms(audio.channels[0][(audio.frameCount - 480)...]) < 0.001)
     }
 
+    /// --gain scales the output linearly with both engines (FluidSynth's synth.gain semantics).
+    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])
+    func gainScalesTheOutput(engine: String) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        var peaks: [Float] = []
+        for gain in ["0.25", "0.5", "0"] {
+            let out = files.path("gain-\(gain).wav")
+            let result = try CommandRunner.run(["render", midi, "-o", out, "--engine", engine, "-s", TestFiles.timGM,
+                                                "--gain", gain, "--bit-depth", "32", "--tail", "0"])
+            #expect(result.status == 0, "\(result.standardError)")
+            let audio = try AudioFileReader(path: out)
+            peaks.append(audio.channels.flatMap { $0 }.map(abs).max() ?? 0)
+        }
+        #expect(peaks[0] > 0.001)
+        #expect(abs(peaks[1] / peaks[0] - 2) < 0.01)
+        #expect(peaks[2] < 1e-6)  // FluidSynth ramps its gain: a residue near -170 dBFS at gain 0
+    }
+
     @Test func rendersWithTheDefaultSoundFontChoice() throws {
         let files = try TestFiles()
         defer { files.remove() }
