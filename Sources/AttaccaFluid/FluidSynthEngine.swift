@@ -6,7 +6,11 @@ import CFluidSynth
 ///
 /// Events take effect at FluidSynth's 64-frame block boundaries (its internal buffer size), even
 /// through `render(left:right:frameCount:events:)`: a message sent after rendering `k` frames
-/// applies from the next multiple of 64 frames since the engine was created.
+/// applies from the next multiple of 64 frames since the engine was created (measured: the first
+/// non-zero sample of a note-on at frame k is frame ⌈k/64⌉·64 + 1; see FluidSynthEngineTests).
+///
+/// `Sendable` so the live path can move it to the audio thread: being non-copyable, it has one
+/// owner at a time, which is why FluidSynth's own API mutex is turned off (`synth.threadsafe-api`).
 public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
     private let settings: OpaquePointer
     private let synth: OpaquePointer
