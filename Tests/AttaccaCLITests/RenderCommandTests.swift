@@ -141,15 +141,17 @@ struct RenderCommandTests {
 
     /// A write that fails part-way (here the file size limit, as a full disk would) is an error,
     /// and neither the output nor its temporary file remains.
-    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])
-    func failedWriteLeavesNoFile(engine: String) throws {
+    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"),
+          arguments: ["native", "fluidsynth"], ["wav", "flac"])
+    func failedWriteLeavesNoFile(engine: String, format: String) throws {
         let files = try TestFiles()
         defer { files.remove() }
         let midi = try files.write(TestFiles.organChord, to: "chord.mid")
-        let result = try CommandRunner.run(["render", midi, "-o", files.path("chord.wav"), "-s", TestFiles.timGM, "--engine", engine],
+        let out = files.path("chord.\(format)")
+        let result = try CommandRunner.run(["render", midi, "-o", out, "-s", TestFiles.timGM, "--engine", engine],
                                            fileSizeLimitBlocks: 40)
         #expect(result.status == 1)
-        #expect(result.errorLines.last == "attacca: error: writing '\(files.path("chord.wav"))' failed: File too large")
+        #expect(result.errorLines.last == "attacca: error: writing '\(out)' failed: File too large")
         #expect(files.entries == ["chord.mid"])
     }
 
