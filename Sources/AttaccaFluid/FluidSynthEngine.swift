@@ -22,6 +22,7 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
                 effects: Bool = false) throws(FluidSynthError) {
         FluidSynthLog.install
         FluidSynthLog.clear()
+        Self.globalTablesReady
         guard let settings = new_fluid_settings() else { throw .creationFailed("settings") }
         do throws(FluidSynthError) {
             try Self.set(settings, "synth.sample-rate", number: Double(sampleRate))
@@ -48,6 +49,15 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
         self.synth = synth
         self.sampleRate = sampleRate
     }
+
+    /// FluidSynth fills its global conversion tables on the first `new_fluid_synth`, and a second
+    /// thread creating a synth meanwhile goes on with half-filled tables (2.3.1 only guards the
+    /// start of that work). A Swift static runs once and makes other threads wait until it is done.
+    private static let globalTablesReady: Void = {
+        guard let settings = new_fluid_settings() else { return }
+        if let synth = new_fluid_synth(settings) { delete_fluid_synth(synth) }
+        delete_fluid_settings(settings)
+    }()
 
     deinit {
         delete_fluid_synth(synth)
