@@ -8,7 +8,7 @@
 public struct Synthesizer: ~Copyable, SoundEngine {
     public let settings: SynthesizerSettings
     /// Frames between parameter updates (envelopes, LFOs, pitch, filter coefficients).
-    public static var subBlockSize: Int { 64 }
+    public static var subBlockSize: Int { 64 }  // voiceScratch holds one
     public static var channelCount: Int { 16 }
 
     /// Keeps the sample memory alive; never touched while rendering.
@@ -26,6 +26,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let keyPressure: UnsafeMutablePointer<UInt8>
     /// Summed modulator outputs per generator for the voice being (re)computed.
     let modulationScratch: UnsafeMutablePointer<Float>
+    /// One sub-block of one voice's samples between interpolation, filter and mix.
+    let voiceScratch: UnsafeMutablePointer<Float>
     let outputRate: Double
     let isCubic: Bool
     /// Counts render blocks; voices remember the block they started in.
@@ -59,6 +61,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         keyPressure = .allocate(capacity: Self.channelCount * 128)
         modulationScratch = .allocate(capacity: GeneratorType.count)
         modulationScratch.initialize(repeating: 0, count: GeneratorType.count)
+        voiceScratch = .allocate(capacity: 64)
+        voiceScratch.initialize(repeating: 0, count: 64)
         outputRate = Double(settings.sampleRate)
         isCubic = settings.interpolation == .cubic
         for channel in 0..<Self.channelCount {
@@ -76,6 +80,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         controllers.deallocate()
         keyPressure.deallocate()
         modulationScratch.deallocate()
+        voiceScratch.deallocate()
     }
 
     // MARK: Rendering
@@ -123,7 +128,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             if pool.activeCount > 0 {
                 for i in 0..<capacity where voices[i].isActive {
                     let alive = voices[i].render(count: count, left: left + offset, right: right + offset,
-                                                 data: sampleData, outputRate: outputRate, cubic: isCubic)
+                                                 scratch: voiceScratch, data: sampleData, outputRate: outputRate,
+                                                 cubic: isCubic)
                     if !alive { pool.free(i) }
                 }
             }

@@ -35,7 +35,10 @@ struct Voice {
     var loopEnd = 0
     /// 0 no loop, 1 continuous loop, 3 loop until release.
     var loopMode = 0
-    var phase: Double = 0
+    /// Playback position in sample points, 32.32 fixed point.
+    var phase: UInt64 = 0
+    /// An unlooped sample played past its end.
+    var sampleEnded = false
     /// sample rate / output rate.
     var rateRatio: Double = 1
     /// Pitch the sample plays at without transposition, in cents (root key × 100 - correction).
@@ -100,7 +103,8 @@ struct Voice {
         loopEnd = clamp(sample.loopEnd + offset(3, 50), start, end)
         loopMode = Int(g[54 /* sampleModes */]) & 3
         if loopMode == 2 || loopEnd - loopStart < 2 { loopMode = 0 }
-        phase = Double(start)
+        phase = UInt64(start) << 32
+        sampleEnded = false
         rateRatio = Double(sample.sampleRate > 0 ? sample.sampleRate : 44100) / outputRate
 
         let overridingRoot = Int(g[58 /* overridingRootKey */])
@@ -201,7 +205,8 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func render(count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
-                         data: UnsafePointer<Int16>, outputRate: Double, cubic: Bool) -> Bool {
+                         scratch: UnsafeMutablePointer<Float>, data: UnsafePointer<Int16>, outputRate: Double,
+                         cubic: Bool) -> Bool {
         // Parameters at the end of this sub-block; gains ramp linearly towards them.
         volumeEnvelope.advance(count)
         modulationEnvelope.advance(count)
@@ -235,23 +240,54 @@ struct Voice {
 
         let pitch = pitchCents + Double(modLfo.value * modLfoToPitch + vibLfo.value * vibLfoToPitch
                                         + modulationEnvelope.value * modEnvToPitch)
-        let increment = FastMath.exp2((pitch - rootCents) / 1200) * rateRatio
+        var increment = FastMath.exp2((pitch - rootCents) / 1200) * rateRatio
+        if increment > 1024 { increment = 1024 }  // keeps the 32.32 step in range
         filter.update(cutoffCents: filterCutoffCents + Double(modLfo.value * modLfoToFilter + modulationEnvelope.value * modEnvToFilter),
                       sampleRate: outputRate, count: count)
 
+        // 1. Interpolate the sample into the scratch buffer.
+        let produced = interpolate(into: scratch, count: count, increment: increment, data: data, cubic: cubic)
+        // 2. Filter in place (coefficients glide to their new values across the sub-block).
+        filter.process(scratch, count: produced, span: count)
+        // 3. Mix with gains ramping linearly from the last sub-block's values to the new ones.
         let n = Float(count)
         let stepLeft = (targetLeft - gainLeft) / n, stepRight = (targetRight - gainRight) / n
-        var gl = gainLeft, gr = gainRight
-        var b02 = filter.b02, b1 = filter.b1, a1 = filter.a1, a2 = filter.a2
-        let b02Step = filter.b02Step, b1Step = filter.b1Step, a1Step = filter.a1Step, a2Step = filter.a2Step
-        var h1 = filter.history1, h2 = filter.history2
+        let startLeft = gainLeft, startRight = gainRight
+        var i = 0
+        while i < produced {
+            let ramp = Float(i + 1)
+            let y = scratch[i]
+            left[i] += y * (startLeft + stepLeft * ramp)
+            right[i] += y * (startRight + stepRight * ramp)
+            i += 1
+        }
+        let reachedEnd = produced < count || sampleEnded
+        if produced == count {
+            gainLeft = targetLeft
+            gainRight = targetRight
+        } else {
+            gainLeft = startLeft + stepLeft * Float(produced)
+            gainRight = startRight + stepRight * Float(produced)
+        }
+        return !(finished || reachedEnd)
+    }
+
+    /// Writes up to `count` interpolated points to `output`, advancing the phase; returns how
+    /// many were written (fewer when an unlooped sample ends, which sets `sampleEnded`).
+    /// Runs of points whose four neighbours are all inside the sample go through a loop with
+    /// no bounds checks; only points near the loop end or sample edges take the careful path.
+    @_noLocks
+    @inline(__always)
+    mutating func interpolate(into output: UnsafeMutablePointer<Float>, count: Int, increment: Double,
+                              data: UnsafePointer<Int16>, cubic: Bool) -> Int {
+        let step = UInt64(increment * 4294967296.0)
         var position = phase
         let looping = isLooping
         let limit = looping ? loopEnd : end
-        let loopLength = Double(loopEnd - loopStart)
-        let loopEndPosition = Double(loopEnd), endPosition = Double(end)
         let first = start, loopFirst = loopStart, loopLast = loopEnd
-        var reachedEnd = false
+        let loopLength = UInt64(loopEnd - loopStart) << 32
+        let loopEndFixed = UInt64(loopEnd) << 32, endFixed = UInt64(end) << 32
+        let scale: Float = 1.0 / 4294967296.0
 
         @inline(__always) func point(_ j: Int) -> Float {
             var j = j
@@ -266,60 +302,65 @@ struct Voice {
 
         var i = 0
         while i < count {
-            let index = Int(position)
-            let fraction = Float(position - Double(index))
-            var x: Float
-            if cubic {
-                let p0: Float, p1: Float, p2: Float, p3: Float
-                if index > first && index + 2 < limit {
-                    p0 = Float(data[index - 1]); p1 = Float(data[index]); p2 = Float(data[index + 1]); p3 = Float(data[index + 2])
+            let index = Int(truncatingIfNeeded: position >> 32)
+            if index > first && index + 2 < limit && step > 0 {
+                // Points k = 0, 1, ... with index + 2 < limit: position + k·step < (limit - 2) << 32.
+                let safeFixed = UInt64(limit - 2) << 32
+                var run = Int((safeFixed - position - 1) / step) + 1
+                if run > count - i { run = count - i }
+                var p = position
+                let out = output + i
+                if cubic {
+                    // Four points per iteration: independent work the compiler can interleave.
+                    var j = 0
+                    while j + 4 <= run {
+                        let q0 = p, q1 = p &+ step, q2 = p &+ 2 &* step, q3 = p &+ 3 &* step
+                        let s0 = data + Int(truncatingIfNeeded: q0 >> 32), s1 = data + Int(truncatingIfNeeded: q1 >> 32)
+                        let s2 = data + Int(truncatingIfNeeded: q2 >> 32), s3 = data + Int(truncatingIfNeeded: q3 >> 32)
+                        let f0 = Float(UInt32(truncatingIfNeeded: q0)) * scale, f1 = Float(UInt32(truncatingIfNeeded: q1)) * scale
+                        let f2 = Float(UInt32(truncatingIfNeeded: q2)) * scale, f3 = Float(UInt32(truncatingIfNeeded: q3)) * scale
+                        out[j] = SampleInterpolation.cubic(Float(s0[-1]), Float(s0[0]), Float(s0[1]), Float(s0[2]), f0)
+                        out[j + 1] = SampleInterpolation.cubic(Float(s1[-1]), Float(s1[0]), Float(s1[1]), Float(s1[2]), f1)
+                        out[j + 2] = SampleInterpolation.cubic(Float(s2[-1]), Float(s2[0]), Float(s2[1]), Float(s2[2]), f2)
+                        out[j + 3] = SampleInterpolation.cubic(Float(s3[-1]), Float(s3[0]), Float(s3[1]), Float(s3[2]), f3)
+                        p &+= 4 &* step
+                        j += 4
+                    }
+                    while j < run {
+                        let s = data + Int(truncatingIfNeeded: p >> 32)
+                        let fraction = Float(UInt32(truncatingIfNeeded: p)) * scale
+                        out[j] = SampleInterpolation.cubic(Float(s[-1]), Float(s[0]), Float(s[1]), Float(s[2]), fraction)
+                        p &+= step
+                        j += 1
+                    }
                 } else {
-                    p0 = point(index - 1); p1 = point(index); p2 = point(index + 1); p3 = point(index + 2)
+                    for j in 0..<run {
+                        let s = data + Int(truncatingIfNeeded: p >> 32)
+                        let fraction = Float(UInt32(truncatingIfNeeded: p)) * scale
+                        out[j] = SampleInterpolation.linear(Float(s[0]), Float(s[1]), fraction)
+                        p &+= step
+                    }
                 }
-                x = SampleInterpolation.cubic(p0, p1, p2, p3, fraction)
+                position = p
+                i += run
             } else {
-                let p1: Float, p2: Float
-                if index + 1 < limit {
-                    p1 = Float(data[index]); p2 = Float(data[index + 1])
+                let fraction = Float(UInt32(truncatingIfNeeded: position)) * scale
+                if cubic {
+                    output[i] = SampleInterpolation.cubic(point(index - 1), point(index), point(index + 1), point(index + 2), fraction)
                 } else {
-                    p1 = point(index); p2 = point(index + 1)
+                    output[i] = SampleInterpolation.linear(point(index), point(index + 1), fraction)
                 }
-                x = SampleInterpolation.linear(p1, p2, fraction)
+                position &+= step
+                i += 1
             }
-            position += increment
             if looping {
-                if position >= loopEndPosition { position -= loopLength }
-            } else if position >= endPosition {
-                reachedEnd = true
+                while position >= loopEndFixed && loopLength > 0 { position -= loopLength }
+            } else if position >= endFixed {
+                sampleEnded = true
+                break
             }
-
-            let center = x - a1 * h1 - a2 * h2
-            let y = b02 * (center + h2) + b1 * h1
-            h2 = h1
-            h1 = center
-            b02 += b02Step; b1 += b1Step; a1 += a1Step; a2 += a2Step
-
-            gl += stepLeft
-            gr += stepRight
-            left[i] += y * gl
-            right[i] += y * gr
-            i += 1
-            if reachedEnd { break }
         }
-
         phase = position
-        filter.history1 = h1
-        filter.history2 = h2
-        if i == count {
-            filter.b02 = b02; filter.b1 = b1; filter.a1 = a1; filter.a2 = a2
-            gainLeft = targetLeft
-            gainRight = targetRight
-        } else {
-            gainLeft = gl
-            gainRight = gr
-        }
-        // Filter coefficients reached their targets; later sub-blocks start from them.
-        filter.b02Step = 0; filter.b1Step = 0; filter.a1Step = 0; filter.a2Step = 0
-        return !(finished || reachedEnd)
+        return i
     }
 }
