@@ -18,6 +18,7 @@ struct LowPassFilter {
     var qLinear: Double = 0.7071
     var gain: Double = 1
     var lastCutoff: Double = -1
+    var lastCutoffCents: Double = -1
     var started = false
 
     /// Resets state for a new note with resonance `centibels` (the initialFilterQ sum).
@@ -52,6 +53,8 @@ struct LowPassFilter {
     mutating func update(cutoffCents: Double, sampleRate: Double, count: Int) {
         var cents = cutoffCents
         if cents > 13500 { cents = 13500 } else if cents < 1500 { cents = 1500 }
+        if cents == lastCutoffCents && lastCutoff >= 0 { return }
+        lastCutoffCents = cents
         var hertz = FastMath.centsToHertz(cents)
         if hertz > 0.45 * sampleRate { hertz = 0.45 * sampleRate } else if hertz < 5 { hertz = 5 }
         guard (hertz - lastCutoff).magnitude > 0.01 else { return }
@@ -118,5 +121,57 @@ struct LowPassFilter {
         }
         history1 = h1
         history2 = h2
+    }
+
+    /// Sets the coefficients to fraction `t` of the way from `start` to the targets.
+    @_noLocks
+    @inline(__always)
+    mutating func glide(from start: (Float, Float, Float, Float), _ t: Float) {
+        a1 = start.0 + (targetA1 - start.0) * t
+        a2 = start.1 + (targetA2 - start.1) * t
+        b1 = start.2 + (targetB1 - start.2) * t
+        b02 = start.3 + (targetB02 - start.3) * t
+    }
+
+    /// Filters two voices' buffers of equal length in one loop. Each biquad's recursion is a
+    /// latency chain; running two independent chains side by side nearly halves the time.
+    @_noLocks
+    @inline(__always)
+    static func processPair(_ a: inout LowPassFilter, _ x: UnsafeMutablePointer<Float>,
+                            _ b: inout LowPassFilter, _ y: UnsafeMutablePointer<Float>, count: Int, span: Int) {
+        let glideA = a.isGliding, glideB = b.isGliding
+        let startA = (a.a1, a.a2, a.b1, a.b02), startB = (b.a1, b.a2, b.b1, b.b02)
+        let segment = (glideA || glideB) ? (span + 3) / 4 : count
+        var from = 0
+        while from < count {
+            let to = min(from + segment, count)
+            let t = Float(min(from + segment, span)) / Float(span)
+            if glideA { a.glide(from: startA, t) }
+            if glideB { b.glide(from: startB, t) }
+            var ha1 = a.history1, ha2 = a.history2, hb1 = b.history1, hb2 = b.history2
+            let aa1 = a.a1, aa2 = a.a2, ab1 = a.b1, ab02 = a.b02
+            let ba1 = b.a1, ba2 = b.a2, bb1 = b.b1, bb02 = b.b02
+            var i = from
+            while i < to {
+                let pa = x[i] - aa2 * ha2, pb = y[i] - ba2 * hb2
+                let ca = pa - aa1 * ha1, cb = pb - ba1 * hb1
+                x[i] = ab02 * (ca + ha2) + ab1 * ha1
+                y[i] = bb02 * (cb + hb2) + bb1 * hb1
+                ha2 = ha1; ha1 = ca
+                hb2 = hb1; hb1 = cb
+                i += 1
+            }
+            a.history1 = ha1; a.history2 = ha2
+            b.history1 = hb1; b.history2 = hb2
+            from = to
+        }
+        if glideA {
+            a.a1 = a.targetA1; a.a2 = a.targetA2; a.b1 = a.targetB1; a.b02 = a.targetB02
+            a.isGliding = false
+        }
+        if glideB {
+            b.a1 = b.targetA1; b.a2 = b.targetA2; b.b1 = b.targetB1; b.b02 = b.targetB02
+            b.isGliding = false
+        }
     }
 }

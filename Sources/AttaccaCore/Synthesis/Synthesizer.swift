@@ -26,7 +26,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let keyPressure: UnsafeMutablePointer<UInt8>
     /// Summed modulator outputs per generator for the voice being (re)computed.
     let modulationScratch: UnsafeMutablePointer<Float>
-    /// One sub-block of one voice's samples between interpolation, filter and mix.
+    /// Two sub-blocks (a pair of voices) of samples between interpolation, filter and mix.
     let voiceScratch: UnsafeMutablePointer<Float>
     let outputRate: Double
     let isCubic: Bool
@@ -61,8 +61,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         keyPressure = .allocate(capacity: Self.channelCount * 128)
         modulationScratch = .allocate(capacity: GeneratorType.count)
         modulationScratch.initialize(repeating: 0, count: GeneratorType.count)
-        voiceScratch = .allocate(capacity: 64)
-        voiceScratch.initialize(repeating: 0, count: 64)
+        voiceScratch = .allocate(capacity: 128)
+        voiceScratch.initialize(repeating: 0, count: 128)
         outputRate = Double(settings.sampleRate)
         isCubic = settings.interpolation == .cubic
         for channel in 0..<Self.channelCount {
@@ -122,15 +122,45 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         right.update(repeating: 0, count: frameCount)
         let voices = pool.voices
         let capacity = pool.capacity
+        let scratchA = voiceScratch, scratchB = voiceScratch + 64
         var offset = 0
         while offset < frameCount {
             let count = min(Self.subBlockSize, frameCount - offset)
+            let outLeft = left + offset, outRight = right + offset
+            // Voices go in pairs so their filters can run side by side (see processPair).
+            var pending = -1, pendingProduced = 0
             if pool.activeCount > 0 {
                 for i in 0..<capacity where voices[i].isActive {
-                    let alive = voices[i].render(count: count, left: left + offset, right: right + offset,
-                                                 scratch: voiceScratch, data: sampleData, outputRate: outputRate,
-                                                 cubic: isCubic)
-                    if !alive { pool.free(i) }
+                    if pending < 0 {
+                        pendingProduced = voices[i].prepare(count: count, scratch: scratchA, data: sampleData,
+                                                            outputRate: outputRate, cubic: isCubic)
+                        pending = i
+                        continue
+                    }
+                    let produced = voices[i].prepare(count: count, scratch: scratchB, data: sampleData,
+                                                     outputRate: outputRate, cubic: isCubic)
+                    if produced == pendingProduced {
+                        LowPassFilter.processPair(&voices[pending].filter, scratchA, &voices[i].filter, scratchB,
+                                                  count: produced, span: count)
+                    } else {
+                        voices[pending].filter.process(scratchA, count: pendingProduced, span: count)
+                        voices[i].filter.process(scratchB, count: produced, span: count)
+                    }
+                    if !voices[pending].mix(count: count, produced: pendingProduced, scratch: scratchA,
+                                            left: outLeft, right: outRight) {
+                        pool.free(pending)
+                    }
+                    if !voices[i].mix(count: count, produced: produced, scratch: scratchB, left: outLeft, right: outRight) {
+                        pool.free(i)
+                    }
+                    pending = -1
+                }
+                if pending >= 0 {
+                    voices[pending].filter.process(scratchA, count: pendingProduced, span: count)
+                    if !voices[pending].mix(count: count, produced: pendingProduced, scratch: scratchA,
+                                            left: outLeft, right: outRight) {
+                        pool.free(pending)
+                    }
                 }
             }
             offset += count

@@ -47,6 +47,16 @@ struct Voice {
     // MARK: Modulated parameters (recomputed when the channel's controllers change)
     var pitchCents: Double = 6000
     var attenuation: Float = 0
+    /// `attenuation` as a gain factor.
+    var attenuationGain: Double = 1
+
+    // Per-sub-block results kept while their inputs do not change (sustained notes).
+    var cachedEnvelopeValue: Float = -1
+    var cachedLfoCentibels: Float = 0
+    var cachedIsAttack = false
+    var cachedEnvelopeGain: Double = 0
+    var cachedPitch: Double = -1e9
+    var cachedIncrement: Double = 1
     var panLeft: Float = 0.70655
     var panRight: Float = 0.70655
     var filterCutoffCents: Double = 13500
@@ -71,6 +81,10 @@ struct Voice {
     var amplitudeScale: Float = 1.0 / 32768
     /// Envelope × attenuation gain at the end of the last sub-block (stealing picks the quietest).
     var amplitude: Float = 0
+    /// Gains and end state `prepare` computed for `mix`.
+    var pendingLeft: Float = 0
+    var pendingRight: Float = 0
+    var pendingFinished = false
 
     /// Whether the sample is looping now.
     @inline(__always)
@@ -146,6 +160,8 @@ struct Voice {
         gainLeft = 0
         gainRight = 0
         amplitude = 0
+        cachedEnvelopeValue = -1
+        cachedPitch = -1e9
 
         applyModulation(generators: g, modulation: m, channelState: channelState)
     }
@@ -166,6 +182,7 @@ struct Voice {
         var centibels = 0.4 * g[48 /* initialAttenuation */] + m[48 /* initialAttenuation */]
         centibels = centibels < 0 ? 0 : (centibels > 1440 ? 1440 : centibels)
         attenuation = centibels
+        attenuationGain = FastMath.centibelsToGain(Double(centibels))
 
         let pans = PanLaw.gains(pan: value(17 /* pan */))
         panLeft = pans.left
@@ -200,13 +217,13 @@ struct Voice {
         isReleased = true
     }
 
-    /// Renders `count` frames (at most one sub-block) and adds them to `left` and `right`.
-    /// Returns false when the voice has finished and its slot can be freed.
+    /// First half of rendering one sub-block of `count` frames (at most 64): advances envelopes
+    /// and LFOs, sets the gain targets and filter cutoff, and interpolates the sample into
+    /// `scratch`. Returns the number of points written (fewer if an unlooped sample ended).
     @_noLocks
     @inline(__always)
-    mutating func render(count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
-                         scratch: UnsafeMutablePointer<Float>, data: UnsafePointer<Int16>, outputRate: Double,
-                         cubic: Bool) -> Bool {
+    mutating func prepare(count: Int, scratch: UnsafeMutablePointer<Float>, data: UnsafePointer<Int16>,
+                          outputRate: Double, cubic: Bool) -> Int {
         // Parameters at the end of this sub-block; gains ramp linearly towards them.
         volumeEnvelope.advance(count)
         modulationEnvelope.advance(count)
@@ -221,15 +238,24 @@ struct Voice {
         } else if case .delay = volumeEnvelope.stage {
             targetAmplitude = 0
         } else {
-            let lfoCentibels = Double(modLfo.value * -modLfoToVolume)
+            let lfoCentibels = modLfo.value * -modLfoToVolume
             var envelopeGain: Double
-            if case .attack = volumeEnvelope.stage {
-                envelopeGain = Double(volumeEnvelope.value) * FastMath.centibelsToGain(lfoCentibels)
+            let isAttack: Bool
+            if case .attack = volumeEnvelope.stage { isAttack = true } else { isAttack = false }
+            if volumeEnvelope.value == cachedEnvelopeValue && lfoCentibels == cachedLfoCentibels
+                && isAttack == cachedIsAttack {
+                envelopeGain = cachedEnvelopeGain  // sustain, hold: nothing moved
+            } else if isAttack {
+                envelopeGain = Double(volumeEnvelope.value) * FastMath.centibelsToGain(Double(lfoCentibels))
             } else {
-                envelopeGain = FastMath.centibelsToGain(960 * (1 - Double(volumeEnvelope.value)) + lfoCentibels)
-                if volumeEnvelope.value <= 0 { finished = true }
+                envelopeGain = FastMath.centibelsToGain(960 * (1 - Double(volumeEnvelope.value)) + Double(lfoCentibels))
             }
-            let level = envelopeGain * FastMath.centibelsToGain(Double(attenuation))
+            cachedEnvelopeValue = volumeEnvelope.value
+            cachedLfoCentibels = lfoCentibels
+            cachedIsAttack = isAttack
+            cachedEnvelopeGain = envelopeGain
+            if !isAttack && volumeEnvelope.value <= 0 { finished = true }
+            let level = envelopeGain * attenuationGain
             // Below -100 dB in release: inaudible, free the voice.
             if isReleased && level < 1e-5 { finished = true }
             targetAmplitude = Float(level)
@@ -240,16 +266,30 @@ struct Voice {
 
         let pitch = pitchCents + Double(modLfo.value * modLfoToPitch + vibLfo.value * vibLfoToPitch
                                         + modulationEnvelope.value * modEnvToPitch)
-        var increment = FastMath.exp2((pitch - rootCents) / 1200) * rateRatio
-        if increment > 1024 { increment = 1024 }  // keeps the 32.32 step in range
+        if pitch != cachedPitch {
+            cachedPitch = pitch
+            cachedIncrement = FastMath.exp2((pitch - rootCents) / 1200) * rateRatio
+            if cachedIncrement > 1024 { cachedIncrement = 1024 }  // keeps the 32.32 step in range
+        }
+        let increment = cachedIncrement
         filter.update(cutoffCents: filterCutoffCents + Double(modLfo.value * modLfoToFilter + modulationEnvelope.value * modEnvToFilter),
                       sampleRate: outputRate, count: count)
 
-        // 1. Interpolate the sample into the scratch buffer.
-        let produced = interpolate(into: scratch, count: count, increment: increment, data: data, cubic: cubic)
-        // 2. Filter in place (coefficients glide to their new values across the sub-block).
-        filter.process(scratch, count: produced, span: count)
-        // 3. Mix with gains ramping linearly from the last sub-block's values to the new ones.
+        pendingLeft = targetLeft
+        pendingRight = targetRight
+        pendingFinished = finished
+        // Interpolate the sample into the scratch buffer; the caller filters it, then mixes.
+        return interpolate(into: scratch, count: count, increment: increment, data: data, cubic: cubic)
+    }
+
+    /// Adds `produced` filtered points of a `count`-frame sub-block to the output with gains
+    /// ramping linearly from the last sub-block's values to the new ones. Returns false when
+    /// the voice has finished and its slot can be freed.
+    @_noLocks
+    @inline(__always)
+    mutating func mix(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
+                      left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) -> Bool {
+        let targetLeft = pendingLeft, targetRight = pendingRight
         let n = Float(count)
         let stepLeft = (targetLeft - gainLeft) / n, stepRight = (targetRight - gainRight) / n
         let startLeft = gainLeft, startRight = gainRight
@@ -269,7 +309,7 @@ struct Voice {
             gainLeft = startLeft + stepLeft * Float(produced)
             gainRight = startRight + stepRight * Float(produced)
         }
-        return !(finished || reachedEnd)
+        return !(pendingFinished || reachedEnd)
     }
 
     /// Writes up to `count` interpolated points to `output`, advancing the phase; returns how
@@ -311,18 +351,24 @@ struct Voice {
                 var p = position
                 let out = output + i
                 if cubic {
-                    // Four points per iteration: independent work the compiler can interleave.
+                    // Four outputs per iteration in SIMD lanes: each lane loads its four
+                    // neighbouring points with one 64-bit read, the Catmull-Rom weights are
+                    // computed for all lanes at once, and the rows are transposed into columns.
                     var j = 0
+                    let offsets = SIMD4<UInt64>(0, step, 2 &* step, 3 &* step)
                     while j + 4 <= run {
-                        let q0 = p, q1 = p &+ step, q2 = p &+ 2 &* step, q3 = p &+ 3 &* step
-                        let s0 = data + Int(truncatingIfNeeded: q0 >> 32), s1 = data + Int(truncatingIfNeeded: q1 >> 32)
-                        let s2 = data + Int(truncatingIfNeeded: q2 >> 32), s3 = data + Int(truncatingIfNeeded: q3 >> 32)
-                        let f0 = Float(UInt32(truncatingIfNeeded: q0)) * scale, f1 = Float(UInt32(truncatingIfNeeded: q1)) * scale
-                        let f2 = Float(UInt32(truncatingIfNeeded: q2)) * scale, f3 = Float(UInt32(truncatingIfNeeded: q3)) * scale
-                        out[j] = SampleInterpolation.cubic(Float(s0[-1]), Float(s0[0]), Float(s0[1]), Float(s0[2]), f0)
-                        out[j + 1] = SampleInterpolation.cubic(Float(s1[-1]), Float(s1[0]), Float(s1[1]), Float(s1[2]), f1)
-                        out[j + 2] = SampleInterpolation.cubic(Float(s2[-1]), Float(s2[0]), Float(s2[1]), Float(s2[2]), f2)
-                        out[j + 3] = SampleInterpolation.cubic(Float(s3[-1]), Float(s3[0]), Float(s3[1]), Float(s3[2]), f3)
+                        let q = SIMD4<UInt64>(repeating: p) &+ offsets
+                        let f = SIMD4<Float>(SIMD4<UInt32>(truncatingIfNeeded: q)) * scale
+                        let r0 = Self.row(data, q[0]), r1 = Self.row(data, q[1])
+                        let r2 = Self.row(data, q[2]), r3 = Self.row(data, q[3])
+                        let c0 = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]), c1 = SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
+                        let c2 = SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]), c3 = SIMD4<Float>(r0[3], r1[3], r2[3], r3[3])
+                        let w0 = f * (-0.5 + f * (1 - 0.5 * f))
+                        let w1 = 1 + f * f * (1.5 * f - 2.5)
+                        let w2 = f * (0.5 + f * (2 - 1.5 * f))
+                        let w3 = 0.5 * f * f * (f - 1)
+                        let y = w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3
+                        UnsafeMutableRawPointer(out + j).storeBytes(of: y, as: SIMD4<Float>.self)
                         p &+= 4 &* step
                         j += 4
                     }
@@ -362,5 +408,14 @@ struct Voice {
         }
         phase = position
         return i
+    }
+
+    /// The four points around 32.32 position `q` (q-1 ... q+2) as floats, from one 64-bit read.
+    @_noLocks
+    @inline(__always)
+    static func row(_ data: UnsafePointer<Int16>, _ q: UInt64) -> SIMD4<Float> {
+        let base = UnsafeRawPointer(data + (Int(truncatingIfNeeded: q >> 32) - 1))
+        let points = unsafeBitCast(base.loadUnaligned(as: UInt64.self), to: SIMD4<Int16>.self)
+        return SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: points))
     }
 }
