@@ -139,20 +139,24 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                     }
                     let produced = voices[i].prepare(count: count, scratch: scratchB, data: sampleData,
                                                      outputRate: outputRate, cubic: isCubic)
+                    let aliveA: Bool, aliveB: Bool
                     if produced == pendingProduced {
-                        LowPassFilter.processPair(&voices[pending].filter, scratchA, &voices[i].filter, scratchB,
-                                                  count: produced, span: count)
+                        LowPassFilter.processPairAndMix(
+                            &voices[pending].filter, scratchA, &voices[i].filter, scratchB, count: produced, span: count,
+                            rampA: voices[pending].gainRamp(count: count), rampB: voices[i].gainRamp(count: count),
+                            left: outLeft, right: outRight)
+                        aliveA = voices[pending].finishMix(count: count, produced: produced)
+                        aliveB = voices[i].finishMix(count: count, produced: produced)
                     } else {
                         voices[pending].filter.process(scratchA, count: pendingProduced, span: count)
                         voices[i].filter.process(scratchB, count: produced, span: count)
+                        aliveA = voices[pending].mix(count: count, produced: pendingProduced, scratch: scratchA,
+                                                     left: outLeft, right: outRight)
+                        aliveB = voices[i].mix(count: count, produced: produced, scratch: scratchB,
+                                               left: outLeft, right: outRight)
                     }
-                    if !voices[pending].mix(count: count, produced: pendingProduced, scratch: scratchA,
-                                            left: outLeft, right: outRight) {
-                        pool.free(pending)
-                    }
-                    if !voices[i].mix(count: count, produced: produced, scratch: scratchB, left: outLeft, right: outRight) {
-                        pool.free(i)
-                    }
+                    if !aliveA { pool.free(pending) }
+                    if !aliveB { pool.free(i) }
                     pending = -1
                 }
                 if pending >= 0 {

@@ -289,18 +289,34 @@ struct Voice {
     @inline(__always)
     mutating func mix(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
                       left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) -> Bool {
+        let ramp = gainRamp(count: count)
+        var i = 0
+        while i < produced {
+            let step = Float(i + 1)
+            let y = scratch[i]
+            left[i] += y * (ramp.0 + ramp.1 * step)
+            right[i] += y * (ramp.2 + ramp.3 * step)
+            i += 1
+        }
+        return finishMix(count: count, produced: produced)
+    }
+
+    /// Left start, left step, right start, right step of this sub-block's gain ramp.
+    @_noLocks
+    @inline(__always)
+    func gainRamp(count: Int) -> (Float, Float, Float, Float) {
+        let n = Float(count)
+        return (gainLeft, (pendingLeft - gainLeft) / n, gainRight, (pendingRight - gainRight) / n)
+    }
+
+    /// Moves the gains to where the ramp ended; returns false when the voice has finished.
+    @_noLocks
+    @inline(__always)
+    mutating func finishMix(count: Int, produced: Int) -> Bool {
         let targetLeft = pendingLeft, targetRight = pendingRight
         let n = Float(count)
         let stepLeft = (targetLeft - gainLeft) / n, stepRight = (targetRight - gainRight) / n
         let startLeft = gainLeft, startRight = gainRight
-        var i = 0
-        while i < produced {
-            let ramp = Float(i + 1)
-            let y = scratch[i]
-            left[i] += y * (startLeft + stepLeft * ramp)
-            right[i] += y * (startRight + stepRight * ramp)
-            i += 1
-        }
         let reachedEnd = produced < count || sampleEnded
         if produced == count {
             gainLeft = targetLeft
@@ -355,12 +371,16 @@ struct Voice {
                     // neighbouring points with one 64-bit read, the Catmull-Rom weights are
                     // computed for all lanes at once, and the rows are transposed into columns.
                     var j = 0
-                    let offsets = SIMD4<UInt64>(0, step, 2 &* step, 3 &* step)
+                    // Fractions: the low 32 bits of each lane's position, wrapping like the
+                    // 64-bit sum, kept to 24 bits so they convert as signed integers.
+                    let step32 = UInt32(truncatingIfNeeded: step)
+                    let fractionOffsets = SIMD4<UInt32>(0, step32, 2 &* step32, 3 &* step32)
+                    let fractionScale: Float = 1.0 / 16777216.0
                     while j + 4 <= run {
-                        let q = SIMD4<UInt64>(repeating: p) &+ offsets
-                        let f = SIMD4<Float>(SIMD4<UInt32>(truncatingIfNeeded: q)) * scale
-                        let r0 = Self.row(data, q[0]), r1 = Self.row(data, q[1])
-                        let r2 = Self.row(data, q[2]), r3 = Self.row(data, q[3])
+                        let low = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: p)) &+ fractionOffsets
+                        let f = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: low &>> 8)) * fractionScale
+                        let r0 = Self.row(data, p), r1 = Self.row(data, p &+ step)
+                        let r2 = Self.row(data, p &+ 2 &* step), r3 = Self.row(data, p &+ 3 &* step)
                         let c0 = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]), c1 = SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
                         let c2 = SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]), c3 = SIMD4<Float>(r0[3], r1[3], r2[3], r3[3])
                         let w0 = f * (-0.5 + f * (1 - 0.5 * f))
