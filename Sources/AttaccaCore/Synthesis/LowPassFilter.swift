@@ -147,6 +147,9 @@ struct LowPassFilter {
         let startA = (a.a1, a.a2, a.b1, a.b02), startB = (b.a1, b.a2, b.b1, b.b02)
         let segment = (glideA || glideB) ? (span + 3) / 4 : count
         var from = 0
+        // Running gains, one step added per frame.
+        var leftA = rampA.0, rightA = rampA.2, leftB = rampB.0, rightB = rampB.2
+        let leftStepA = rampA.1, rightStepA = rampA.3, leftStepB = rampB.1, rightStepB = rampB.3
         while from < count {
             let to = min(from + segment, count)
             let t = Float(min(from + segment, span)) / Float(span)
@@ -163,9 +166,10 @@ struct LowPassFilter {
                 let outB = bb02 * (cb + hb2) + bb1 * hb1
                 ha2 = ha1; ha1 = ca
                 hb2 = hb1; hb1 = cb
-                let ramp = Float(i + 1)
-                left[i] += outA * (rampA.0 + rampA.1 * ramp) + outB * (rampB.0 + rampB.1 * ramp)
-                right[i] += outA * (rampA.2 + rampA.3 * ramp) + outB * (rampB.2 + rampB.3 * ramp)
+                leftA += leftStepA; rightA += rightStepA
+                leftB += leftStepB; rightB += rightStepB
+                left[i] += outA * leftA + outB * leftB
+                right[i] += outA * rightA + outB * rightB
                 i += 1
             }
             a.history1 = ha1; a.history2 = ha2
