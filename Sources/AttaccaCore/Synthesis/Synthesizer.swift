@@ -14,6 +14,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     /// Keeps the sample memory alive; never touched while rendering.
     let soundFont: SoundFont
     let sampleData: UnsafePointer<Int16>
+    /// The sm24 low bytes, when the font has them for every point (24-bit samples).
+    let sampleData24: UnsafePointer<UInt8>?
     let sampleDataCount: Int
     /// Zero points used when the SoundFont has no sample data at all.
     let silence: UnsafeMutablePointer<Int16>
@@ -54,6 +56,11 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         } else {
             sampleData = UnsafePointer(silence)
             sampleDataCount = 0
+        }
+        if let low = soundFont.sampleData24, low.count >= sampleDataCount, sampleDataCount > 0 {
+            sampleData24 = low.baseAddress
+        } else {
+            sampleData24 = nil
         }
         pool = VoicePool(capacity: settings.polyphony)
         channels = .allocate(capacity: Self.channelCount)
@@ -132,12 +139,12 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             if pool.activeCount > 0 {
                 for i in 0..<capacity where voices[i].isActive {
                     if pending < 0 {
-                        pendingProduced = voices[i].prepare(count: count, scratch: scratchA, data: sampleData,
+                        pendingProduced = voices[i].prepare(count: count, scratch: scratchA, data: sampleData, lowBytes: sampleData24,
                                                             outputRate: outputRate, cubic: isCubic)
                         pending = i
                         continue
                     }
-                    let produced = voices[i].prepare(count: count, scratch: scratchB, data: sampleData,
+                    let produced = voices[i].prepare(count: count, scratch: scratchB, data: sampleData, lowBytes: sampleData24,
                                                      outputRate: outputRate, cubic: isCubic)
                     let aliveA: Bool, aliveB: Bool
                     if produced == pendingProduced {
