@@ -30,6 +30,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let modulationScratch: UnsafeMutablePointer<Float>
     /// Two sub-blocks (a pair of voices) of samples between interpolation, filter and mix.
     let voiceScratch: UnsafeMutablePointer<Float>
+    /// The active voice slots as they were at the start of the sub-block being rendered.
+    let slotSnapshot: UnsafeMutablePointer<Int32>
     let outputRate: Double
     let isCubic: Bool
     /// Counts render blocks; voices remember the block they started in.
@@ -70,6 +72,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         modulationScratch.initialize(repeating: 0, count: GeneratorType.count)
         voiceScratch = .allocate(capacity: 128)
         voiceScratch.initialize(repeating: 0, count: 128)
+        slotSnapshot = .allocate(capacity: settings.polyphony)
+        slotSnapshot.initialize(repeating: 0, count: settings.polyphony)
         outputRate = Double(settings.sampleRate)
         isCubic = settings.interpolation == .cubic
         for channel in 0..<Self.channelCount {
@@ -88,6 +92,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         keyPressure.deallocate()
         modulationScratch.deallocate()
         voiceScratch.deallocate()
+        slotSnapshot.deallocate()
     }
 
     // MARK: Rendering
@@ -128,7 +133,6 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         left.update(repeating: 0, count: frameCount)
         right.update(repeating: 0, count: frameCount)
         let voices = pool.voices
-        let capacity = pool.capacity
         let scratchA = voiceScratch, scratchB = voiceScratch + 64
         var offset = 0
         while offset < frameCount {
@@ -136,8 +140,13 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             let outLeft = left + offset, outRight = right + offset
             // Voices go in pairs so their filters can run side by side (see processPair).
             var pending = -1, pendingProduced = 0
-            if pool.activeCount > 0 {
-                for i in 0..<capacity where voices[i].isActive {
+            let activeCount = pool.activeCount
+            if activeCount > 0 {
+                // Freeing reorders the active list, so walk a copy taken before this sub-block.
+                let slots = pool.activeSlots
+                for k in 0..<activeCount { slotSnapshot[k] = slots[k] }
+                for k in 0..<activeCount {
+                    let i = Int(slotSnapshot[k])
                     if pending < 0 {
                         pendingProduced = voices[i].prepare(count: count, scratch: scratchA, data: sampleData, lowBytes: sampleData24,
                                                             outputRate: outputRate, cubic: isCubic)
