@@ -374,30 +374,13 @@ struct Voice {
                 var p = position
                 let out = output + i
                 if cubic {
-                    // Four outputs per iteration in SIMD lanes: each lane loads its four
-                    // neighbouring points with one 64-bit read, the Catmull-Rom weights are
-                    // computed for all lanes at once, and the rows are transposed into columns.
-                    var j = 0
-                    // Fractions: the low 32 bits of each lane's position, wrapping like the
-                    // 64-bit sum, kept to 24 bits so they convert as signed integers.
-                    let step32 = UInt32(truncatingIfNeeded: step)
-                    let fractionOffsets = SIMD4<UInt32>(0, step32, 2 &* step32, 3 &* step32)
-                    let fractionScale: Float = 1.0 / 16777216.0
-                    while j + 4 <= run {
-                        let low = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: p)) &+ fractionOffsets
-                        let f = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: low &>> 8)) * fractionScale
-                        let r0 = Self.row(data, lowBytes, p), r1 = Self.row(data, lowBytes, p &+ step)
-                        let r2 = Self.row(data, lowBytes, p &+ 2 &* step), r3 = Self.row(data, lowBytes, p &+ 3 &* step)
-                        let c0 = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]), c1 = SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
-                        let c2 = SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]), c3 = SIMD4<Float>(r0[3], r1[3], r2[3], r3[3])
-                        let w0 = f * (-0.5 + f * (1 - 0.5 * f))
-                        let w1 = 1 + f * f * (1.5 * f - 2.5)
-                        let w2 = f * (0.5 + f * (2 - 1.5 * f))
-                        let w3 = 0.5 * f * f * (f - 1)
-                        let y = w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3
-                        UnsafeMutableRawPointer(out + j).storeBytes(of: y, as: SIMD4<Float>.self)
-                        p &+= 4 &* step
-                        j += 4
+                    // Four outputs per iteration in SIMD lanes (see cubicRun); the 16-bit and
+                    // 24-bit cases are separate loops so neither tests for sm24 per point.
+                    var j: Int
+                    if let lowBytes {
+                        j = Self.cubicRun(out, run, &p, step, data, lowBytes)
+                    } else {
+                        j = Self.cubicRun(out, run, &p, step, data, nil)
                     }
                     while j < run {
                         let s = Int(truncatingIfNeeded: p >> 32)
@@ -450,5 +433,40 @@ struct Voice {
             return SIMD4<Float>((wide &<< 8) | SIMD4<Int32>(truncatingIfNeeded: low))
         }
         return SIMD4<Float>(wide)
+    }
+
+    /// Cubic interpolation of the largest multiple of four points of `run`, four per iteration in
+    /// SIMD lanes: each lane loads its four neighbouring points with one 64-bit read, the
+    /// Catmull-Rom weights are computed for all lanes at once, and the rows are transposed into
+    /// columns. Advances `p`; returns the number of points written.
+    @_noLocks
+    @inline(__always)
+    static func cubicRun(_ out: UnsafeMutablePointer<Float>, _ run: Int, _ p: inout UInt64, _ step: UInt64,
+                         _ data: UnsafePointer<Int16>, _ lowBytes: UnsafePointer<UInt8>?) -> Int {
+        var j = 0
+        var position = p
+        // Fractions: the low 32 bits of each lane's position, wrapping like the 64-bit sum,
+        // kept to 24 bits so they convert as signed integers.
+        let step32 = UInt32(truncatingIfNeeded: step)
+        let fractionOffsets = SIMD4<UInt32>(0, step32, 2 &* step32, 3 &* step32)
+        let fractionScale: Float = 1.0 / 16777216.0
+        while j + 4 <= run {
+            let low = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: position)) &+ fractionOffsets
+            let f = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: low &>> 8)) * fractionScale
+            let r0 = row(data, lowBytes, position), r1 = row(data, lowBytes, position &+ step)
+            let r2 = row(data, lowBytes, position &+ 2 &* step), r3 = row(data, lowBytes, position &+ 3 &* step)
+            let c0 = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]), c1 = SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
+            let c2 = SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]), c3 = SIMD4<Float>(r0[3], r1[3], r2[3], r3[3])
+            let w0 = f * (-0.5 + f * (1 - 0.5 * f))
+            let w1 = 1 + f * f * (1.5 * f - 2.5)
+            let w2 = f * (0.5 + f * (2 - 1.5 * f))
+            let w3 = 0.5 * f * f * (f - 1)
+            let y = w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3
+            UnsafeMutableRawPointer(out + j).storeBytes(of: y, as: SIMD4<Float>.self)
+            position &+= 4 &* step
+            j += 4
+        }
+        p = position
+        return j
     }
 }
