@@ -225,6 +225,35 @@ struct LowPassFilter {
             let a1 = SIMD4<Float>(f0.0, f1.0, f2.0, f3.0), a2 = SIMD4<Float>(f0.1, f1.1, f2.1, f3.1)
             let b1 = SIMD4<Float>(f0.2, f1.2, f2.2, f3.2), b02 = SIMD4<Float>(f0.3, f1.3, f2.3, f3.3)
             var i = from
+            // Four frames at a time: the per-voice products are transposed so the four frames'
+            // sums land in one vector, added to the output with one load and store per channel.
+            while i + 4 <= to {
+                var l0 = SIMD4<Float>(), l1 = l0, l2 = l0, l3 = l0, r0 = l0, r1 = l0, r2 = l0, r3 = l0
+                for k in 0..<4 {
+                    let n = i + k
+                    let x = SIMD4<Float>(x0[n], x1[n], x2[n], x3[n])
+                    let center = (x - a2 * h2) - a1 * h1
+                    let y = b02 * (center + h2) + b1 * h1
+                    h2 = h1
+                    h1 = center
+                    gainLeft += stepLeft
+                    gainRight += stepRight
+                    switch k {
+                    case 0: l0 = y * gainLeft; r0 = y * gainRight
+                    case 1: l1 = y * gainLeft; r1 = y * gainRight
+                    case 2: l2 = y * gainLeft; r2 = y * gainRight
+                    default: l3 = y * gainLeft; r3 = y * gainRight
+                    }
+                }
+                let sumLeft = SIMD4<Float>(l0[0], l1[0], l2[0], l3[0]) + SIMD4<Float>(l0[1], l1[1], l2[1], l3[1])
+                    + (SIMD4<Float>(l0[2], l1[2], l2[2], l3[2]) + SIMD4<Float>(l0[3], l1[3], l2[3], l3[3]))
+                let sumRight = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]) + SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
+                    + (SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]) + SIMD4<Float>(r0[3], r1[3], r2[3], r3[3]))
+                let outLeft = UnsafeMutableRawPointer(left + i), outRight = UnsafeMutableRawPointer(right + i)
+                outLeft.storeBytes(of: outLeft.loadUnaligned(as: SIMD4<Float>.self) + sumLeft, as: SIMD4<Float>.self)
+                outRight.storeBytes(of: outRight.loadUnaligned(as: SIMD4<Float>.self) + sumRight, as: SIMD4<Float>.self)
+                i += 4
+            }
             while i < to {
                 let x = SIMD4<Float>(x0[i], x1[i], x2[i], x3[i])
                 let center = (x - a2 * h2) - a1 * h1
