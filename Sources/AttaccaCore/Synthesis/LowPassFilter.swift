@@ -229,9 +229,13 @@ struct LowPassFilter {
             // sums land in one vector, added to the output with one load and store per channel.
             while i + 4 <= to {
                 var l0 = SIMD4<Float>(), l1 = l0, l2 = l0, l3 = l0, r0 = l0, r1 = l0, r2 = l0, r3 = l0
+                // Four frames of each voice, transposed to four frames of all voices.
+                let q0 = UnsafeRawPointer(x0 + i).loadUnaligned(as: SIMD4<Float>.self)
+                let q1 = UnsafeRawPointer(x1 + i).loadUnaligned(as: SIMD4<Float>.self)
+                let q2 = UnsafeRawPointer(x2 + i).loadUnaligned(as: SIMD4<Float>.self)
+                let q3 = UnsafeRawPointer(x3 + i).loadUnaligned(as: SIMD4<Float>.self)
                 for k in 0..<4 {
-                    let n = i + k
-                    let x = SIMD4<Float>(x0[n], x1[n], x2[n], x3[n])
+                    let x = SIMD4<Float>(q0[k], q1[k], q2[k], q3[k])
                     let center = (x - a2 * h2) - a1 * h1
                     let y = b02 * (center + h2) + b1 * h1
                     h2 = h1
