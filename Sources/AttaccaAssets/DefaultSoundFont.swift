@@ -74,7 +74,7 @@ public enum DefaultSoundFont {
                 let hammer = abs(sin(Double.pi * Double(n) * 0.118))
                 let stretch = 600 * log2(1 + split.stiffness * Double(n * n))
                 partials.append(Partial(harmonic: n, amplitude: hammer / pow(Double(n), 0.85),
-                                        decaySeconds: 2.2 * pow(262 / f, 0.3) / (1 + 0.22 * Double(n - 1)),
+                                        decaySeconds: 3.0 * pow(262 / f, 0.3) / (1 + 0.22 * Double(n - 1)),
                                         detuneCents: stretch))
             }
             let sample = WaveformSynthesis.decayingTone(
@@ -84,7 +84,7 @@ public enum DefaultSoundFont {
         }
         var global = GeneratorSet()
         global[.initialFilterFc] = SoundFontUnits.absoluteCents(7000)
-        global[.decayVolEnv] = SoundFontUnits.timecents(14)
+        global[.decayVolEnv] = SoundFontUnits.timecents(24)
         global[.keynumToVolEnvDecay] = 50
         global[.sustainVolEnv] = 1000
         global[.releaseVolEnv] = SoundFontUnits.timecents(0.35)
@@ -109,7 +109,7 @@ public enum DefaultSoundFont {
         global[.vibLfoToPitch] = 4
         global[.chorusEffectsSend] = 200
         global[.reverbEffectsSend] = 150
-        global[.initialAttenuation] = 40
+        global[.initialAttenuation] = 60
         global[.sampleModes] = 1
         return Instrument(name: "Attacca Organ", globalZone: Zone(generators: global), zones: zones)
     }
@@ -181,7 +181,6 @@ public enum DefaultSoundFont {
         global[.vibLfoToPitch] = 12
         global[.chorusEffectsSend] = 250
         global[.reverbEffectsSend] = 300
-        global[.initialAttenuation] = 30
         global[.sampleModes] = 1
         return Instrument(name: "Attacca Strings", globalZone: Zone(generators: global), zones: zones)
     }
