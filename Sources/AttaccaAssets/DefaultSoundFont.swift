@@ -60,7 +60,8 @@ public enum DefaultSoundFont {
     // MARK: Instruments
 
     /// Struck-string partials: 1/n rolled off by the hammer position, upper partials decaying
-    /// faster and starting sharp (stiffness), plus a short felt thump. Three samples across the keys.
+    /// faster and starting sharp (stiffness), plus a short felt thump. Three samples across the keys;
+    /// a low-pass that velocity opens makes soft notes darker.
     private static func piano(_ samples: inout SampleBank, _ random: inout SeededRandom) -> Instrument {
         let splits: [(root: Int, keys: ClosedRange<Int>, attack: Double, stiffness: Double)] = [
             (43, 0...51, 1.0, 0.00025), (60, 52...67, 0.8, 0.0004), (76, 68...127, 0.55, 0.0009),
@@ -90,7 +91,9 @@ public enum DefaultSoundFont {
         global[.releaseVolEnv] = SoundFontUnits.timecents(0.35)
         global[.reverbEffectsSend] = 150
         global[.sampleModes] = 1
-        return Instrument(name: "Attacca Piano", globalZone: Zone(generators: global), zones: zones)
+        return Instrument(name: "Attacca Piano", globalZone: Zone(generators: global, modulators: [
+            VelocityModulators.filterCutoff(cents: 2400),
+        ]), zones: zones)
     }
 
     /// Drawbar-style additive organ (8', 4', 2 2/3', 2', 1 1/3', 1'), sustaining on its loop.
@@ -151,7 +154,9 @@ public enum DefaultSoundFont {
         global[.releaseVolEnv] = SoundFontUnits.timecents(0.12)
         global[.reverbEffectsSend] = 60
         global[.sampleModes] = 1
-        return Instrument(name: "Attacca Bass", globalZone: Zone(generators: global), zones: zones)
+        return Instrument(name: "Attacca Bass", globalZone: Zone(generators: global, modulators: [
+            VelocityModulators.filterCutoff(cents: 1500),
+        ]), zones: zones)
     }
 
     /// Three band-limited sawtooths a period apart in a long loop (a slow, exact chorus), slow
