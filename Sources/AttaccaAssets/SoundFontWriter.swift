@@ -80,7 +80,11 @@ public enum SoundFontWriter {
         chunks.bytes.reserveCapacity(smpl.count + data.count + 24)
         chunks.appendChunk("smpl", smpl)
         if let low = soundFont.sampleData24 {
-            chunks.appendChunk("sm24", Array(low))
+            // The declared size counts the pad byte when the point count is odd: FluidSynth
+            // only accepts an sm24 chunk whose size is half of smpl's rounded up to even.
+            var body = Array(low)
+            if body.count % 2 == 1 { body.append(0) }
+            chunks.appendChunk("sm24", body)
         }
         return chunks.bytes
     }
