@@ -1,4 +1,5 @@
-// Regenerates the committed assets from code: SoundFonts/Attacca.sf2 from DefaultSoundFont.
+// Regenerates the committed assets from code: SoundFonts/Attacca.sf2 from DefaultSoundFont and
+// Examples/*.mid from ExampleMidiFiles.
 //
 //   swift run attacca-assets           writes the files (run from the package root)
 //   swift run attacca-assets --check   writes nothing; exits 1 if a committed file differs
@@ -46,6 +47,9 @@ var outputs: [(path: String, bytes: [UInt8], what: String)] = [
      "\(soundFont.presets.count) presets, \(soundFont.instruments.count) instruments, "
         + "\(soundFont.samples.count) samples, \(soundFont.sampleData.count) sample points"),
 ]
+for example in ExampleMidiFiles.all() {
+    outputs.append(("Examples/\(example.name)", example.bytes, "MIDI file"))
+}
 
 var stale = 0
 for output in outputs {

@@ -213,4 +213,34 @@ import Glibc
             \(firstDifference.map(String.init) ?? "the end"); run `swift run attacca-assets` and commit SoundFonts/Attacca.sf2
             """)
     }
+
+    /// The committed file, read back by the SF2 reader, is the model the generator built.
+    @Test func committedFileParsesBackToTheGeneratedModel() throws {
+        let parsed = try SoundFont(path: Self.committedFilePath)
+        #expect(parsed.info.name == DefaultSoundFont.name)
+        #expect(parsed.info.software == "Attacca")
+        #expect(parsed.samples == font.samples)
+        #expect(parsed.instruments == font.instruments)
+        #expect(parsed.presets == font.presets)
+        let parsedData = Array(parsed.sampleData)
+        #expect(parsedData == data, "sample data differs")
+    }
+
+    /// What a General MIDI file needs, checked on the parsed file: every melodic program, the
+    /// drum kit and its keys, the hats in one exclusive class.
+    @Test func committedFileHasTheGeneralMidiPresetsAndDrumKeys() throws {
+        let parsed = try SoundFont(path: Self.committedFilePath)
+        for program in 0..<128 {
+            #expect(parsed.preset(bank: 0, program: program) != nil, "bank 0 program \(program)")
+        }
+        let kitPreset = try #require(parsed.preset(bank: 128, program: 0))
+        let kitIndex = try #require(kitPreset.zones.first?.instrumentIndex)
+        let kit = parsed.instruments[kitIndex]
+        func zone(_ key: UInt8) -> Zone? { kit.zones.first { $0.generators.keyRange.contains(key) } }
+        for key: UInt8 in [35, 36, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51] {
+            let sample = try #require(zone(key)?.sampleIndex, "drum key \(key)")
+            #expect(parsed.samples.indices.contains(sample))
+        }
+        #expect([42, 44, 46].map { zone(UInt8($0))?.generators[.exclusiveClass] } == [1, 1, 1])
+    }
 }
