@@ -90,6 +90,7 @@ public enum DefaultSoundFont {
         global[.sustainVolEnv] = 1000
         global[.releaseVolEnv] = SoundFontUnits.timecents(0.35)
         global[.reverbEffectsSend] = 150
+        global[.initialAttenuation] = 125
         global[.sampleModes] = 1
         return Instrument(name: "Attacca Piano", globalZone: Zone(generators: global, modulators: [
             VelocityModulators.filterCutoff(cents: 2400),
@@ -112,7 +113,7 @@ public enum DefaultSoundFont {
         global[.vibLfoToPitch] = 4
         global[.chorusEffectsSend] = 200
         global[.reverbEffectsSend] = 150
-        global[.initialAttenuation] = 60
+        global[.initialAttenuation] = 365
         global[.sampleModes] = 1
         return Instrument(name: "Attacca Organ", globalZone: Zone(generators: global), zones: zones)
     }
@@ -186,6 +187,7 @@ public enum DefaultSoundFont {
         global[.vibLfoToPitch] = 12
         global[.chorusEffectsSend] = 250
         global[.reverbEffectsSend] = 300
+        global[.initialAttenuation] = 235
         global[.sampleModes] = 1
         return Instrument(name: "Attacca Strings", globalZone: Zone(generators: global), zones: zones)
     }
@@ -205,13 +207,15 @@ public enum DefaultSoundFont {
         let ride = samples.add(drums.ride(key: 51))
         let tom = samples.add(drums.tom(key: 45, frequency: 110))
 
-        // (key, sample, pan in 0.1 %, attenuation in cB, coarse tune in semitones)
+        // (key, sample, pan in 0.1 %, attenuation in cB, coarse tune in semitones). A zone's own
+        // generator replaces the global zone's, so each zone carries its full attenuation; the
+        // values level the kit against itself (measured by rendering each key with FluidSynth).
         let map: [(Int, Int, Int16, Int16, Int16)] = [
-            (35, kick, 0, 20, -1), (36, kick, 0, 0, 0),
-            (37, snare2, 0, 120, 7), (38, snare, 0, 0, 0), (39, clap, -100, 20, 0), (40, snare2, 0, 0, 0),
-            (42, closedHat, 250, 40, 0), (44, pedalHat, 250, 60, 0), (46, openHat, 250, 40, 0),
-            (49, crash, -300, 30, 0), (52, crash, 350, 50, -3), (55, crash, 300, 60, 4), (57, crash, 350, 30, 1),
-            (51, ride, 300, 40, 0), (53, ride, 300, 30, 3), (59, ride, -300, 40, -1),
+            (35, kick, 0, 260, -1), (36, kick, 0, 230, 0),
+            (37, snare2, 0, 100, 7), (38, snare, 0, 0, 0), (39, clap, -100, 65, 0), (40, snare2, 0, 30, 0),
+            (42, closedHat, 250, 135, 0), (44, pedalHat, 250, 220, 0), (46, openHat, 250, 215, 0),
+            (49, crash, -300, 140, 0), (52, crash, 350, 195, -3), (55, crash, 300, 180, 4), (57, crash, 350, 145, 1),
+            (51, ride, 300, 260, 0), (53, ride, 300, 225, 3), (59, ride, -300, 275, -1),
         ]
         var zones: [Zone] = []
         for (key, sample, pan, attenuation, tune) in map {
@@ -227,6 +231,7 @@ public enum DefaultSoundFont {
         for (key, pan) in [(41, -350), (43, -250), (45, -120), (47, 0), (48, 120), (50, 250)] as [(Int, Int16)] {
             var zone = sampleZone(tom, keys: key...key)
             zone.generators[.pan] = pan
+            zone.generators[.initialAttenuation] = 240
             zones.append(zone)
         }
         zones.sort { $0.generators.keyRange.lowerBound < $1.generators.keyRange.lowerBound }
