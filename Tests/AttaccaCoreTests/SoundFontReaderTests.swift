@@ -159,6 +159,15 @@ import Glibc
         #expect(font.instruments[0].zones[0].modulators == [b, a2])
     }
 
+    @Test func identicalModulatorsInALongListKeepTheLastOne() throws {
+        // 60 modulators over 20 distinct identities: the dictionary path must agree with the rule.
+        let modulators = (0..<60).map { index in
+            Modulator(source: UInt16(index % 20), destination: 48, amount: Int16(index), amountSource: 0, transform: 0)
+        }
+        let font = try Self.font(instrumentZones: [Raw.RawZone(generators: [(Self.op(.sampleID), 0)], modulators: modulators)])
+        #expect(font.instruments[0].zones[0].modulators == Array(modulators[40..<60]))
+    }
+
     // MARK: Samples
 
     @Test func loopPointsOutsideTheSampleAreRepairedAsFluidSynthDoes() throws {
@@ -214,6 +223,15 @@ import Glibc
         bytes.replaceSubrange(junk..<junk + 10, with: Array("junk".utf8) + [2, 0, 0, 0, 0, 0])
         let read = try SoundFont(bytes: bytes)
         #expect(read.sampleData24 == nil)
+    }
+
+    @Test func makingSampleDataResidentKeepsItUnchanged() throws {
+        let original = TestSoundFonts.small()
+        let file = TemporaryFile(SoundFontWriter.bytes(for: original))
+        let mapped = try SoundFont(path: file.path)
+        _ = mapped.makeSampleDataResident()
+        #expect(Array(mapped.sampleData) == Array(original.sampleData))
+        #expect(original.makeSampleDataResident())  // in-memory fonts are resident already
     }
 
     // MARK: Names

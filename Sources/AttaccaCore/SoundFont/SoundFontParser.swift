@@ -262,6 +262,7 @@ struct SoundFontParser {
     private func readInstruments(_ inst: RIFFChunk, tables: ZoneTables, sampleCount: Int) throws(SoundFontError) -> [Instrument] {
         let records = inst.body.count / 22
         guard records > 0 else { throw .missingTerminalRecord(chunk: "inst") }
+        guard tables.bagCount > 0 else { throw .missingTerminalRecord(chunk: tables.bagName) }
         var instruments: [Instrument] = []
         instruments.reserveCapacity(records - 1)
         for index in 0..<records - 1 {
@@ -279,6 +280,7 @@ struct SoundFontParser {
     private func readPresets(_ phdr: RIFFChunk, tables: ZoneTables, instrumentCount: Int) throws(SoundFontError) -> [Preset] {
         let records = phdr.body.count / 38
         guard records > 0 else { throw .missingTerminalRecord(chunk: "phdr") }
+        guard tables.bagCount > 0 else { throw .missingTerminalRecord(chunk: tables.bagName) }
         var presets: [Preset] = []
         presets.reserveCapacity(records - 1)
         for index in 0..<records - 1 {
@@ -367,17 +369,7 @@ struct SoundFontParser {
                 }
             }
 
-            var modulators: [Modulator] = []
-            for index in modulatorStart..<modulatorEnd {
-                let offset = tables.modulators.body.lowerBound + 10 * index
-                let modulator = Modulator(source: u16(offset), destination: u16(offset + 2),
-                                          amount: Int16(bitPattern: u16(offset + 4)),
-                                          amountSource: u16(offset + 6), transform: u16(offset + 8))
-                // Identical modulators (SF2 2.04 section 9.5.1): the later one replaces the earlier.
-                modulators.removeAll { $0.isIdentical(to: modulator) }
-                modulators.append(modulator)
-            }
-
+            let modulators = readModulators(modulatorStart..<modulatorEnd, tables: tables)
             let zone = Zone(generators: generators, modulators: modulators)
             if stage == 3 {
                 let target = Int(UInt16(bitPattern: generators[terminal]))
@@ -393,5 +385,33 @@ struct SoundFontParser {
             }
         }
         return (global, zones)
+    }
+
+    /// The modulators of one zone. Identical modulators (SF2 2.04 section 9.5.1: same source,
+    /// destination, amount source and transform) keep only the last one, as in FluidSynth.
+    /// Large lists are deduplicated through a dictionary so a hostile file cannot make this
+    /// quadratic.
+    private func readModulators(_ range: Range<Int>, tables: ZoneTables) -> [Modulator] {
+        var all: [Modulator] = []
+        all.reserveCapacity(range.count)
+        for index in range {
+            let offset = tables.modulators.body.lowerBound + 10 * index
+            all.append(Modulator(source: u16(offset), destination: u16(offset + 2), amount: Int16(bitPattern: u16(offset + 4)),
+                                 amountSource: u16(offset + 6), transform: u16(offset + 8)))
+        }
+        if all.count <= 16 {
+            var kept: [Modulator] = []
+            for modulator in all {
+                kept.removeAll { $0.isIdentical(to: modulator) }
+                kept.append(modulator)
+            }
+            return kept
+        }
+        func key(_ m: Modulator) -> UInt64 {
+            UInt64(m.source) | UInt64(m.destination) << 16 | UInt64(m.amountSource) << 32 | UInt64(m.transform) << 48
+        }
+        var last: [UInt64: Int] = [:]
+        for (index, modulator) in all.enumerated() { last[key(modulator)] = index }
+        return all.enumerated().filter { last[key($0.element)] == $0.offset }.map(\.element)
     }
 }
