@@ -13,15 +13,18 @@ import Testing
         defer { left.deallocate(); right.deallocate() }
         var blocks = 0
         var more = true
-        while more {
+        var everyFrameOnceInOrder = true
+        while more && blocks <= 100_000_000 / blockSize {
             let start = engine.framesRendered
             more = sequencer.render(&engine, left: left, right: right, frameCount: blockSize)
             blocks += 1
-            // Every frame of the block rendered once, in order.
-            #expect(engine.framesRendered == start + blockSize)
-            #expect((0..<blockSize).allSatisfy { left[$0] == Float(start + $0) && right[$0] == -Float(start + $0) })
-            if blocks > 100_000_000 / blockSize { break }
+            everyFrameOnceInOrder = everyFrameOnceInOrder && engine.framesRendered == start + blockSize
+            for i in 0..<blockSize where left[i] != Float(start + i) || right[i] != -Float(start + i) {
+                everyFrameOnceInOrder = false
+            }
         }
+        #expect(everyFrameOnceInOrder)
+        #expect(!more)
         return (engine, sequencer, blocks)
     }
 
@@ -115,6 +118,20 @@ import Testing
         #expect(sequencer.isFinished)
         #expect(!sequencer.render(&engine, left: buffer, right: buffer, frameCount: 64))
         #expect(engine.framesRendered == 64)
+    }
+
+    @Test func absurdlyLongFileDoesNotOverflow() throws {
+        // Slowest tempo, 1 tick per quarter, 50 000 maximal deltas: about 8e11 seconds.
+        var data = MidiTestFile.tempo(microseconds: 0xFF_FFFF) + [0x00, 0x90, 60, 1]
+        for _ in 0..<50_000 { data += [0xFF, 0xFF, 0xFF, 0x7F, 0xC0, 0x00] }
+        let file = try MidiFile(bytes: MidiTestFile.file(division: 1, tracks: [data + MidiTestFile.endOfTrack]))
+        #expect(file.duration > 1e11)
+        var sequencer = MidiFileSequencer(midiFile: file, sampleRate: 1_000_000)
+        var engine = CountingEngine(sampleRate: 1_000_000)
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 64)
+        defer { buffer.deallocate() }
+        #expect(sequencer.render(&engine, left: buffer, right: buffer, frameCount: 64))
+        #expect(engine.messagesReceived == 1)
     }
 
     @Test func renderAllocatesNothingPerBlock() throws {
