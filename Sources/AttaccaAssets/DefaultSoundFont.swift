@@ -60,28 +60,38 @@ public enum DefaultSoundFont {
     // MARK: Instruments
 
     /// Struck-string partials: 1/n rolled off by the hammer position, upper partials decaying
-    /// faster and starting sharp (stiffness), plus a short felt thump. Three samples across the keys;
-    /// a low-pass that velocity opens makes soft notes darker.
+    /// faster and starting sharp (stiffness), plus a short felt thump. Three samples across the keys
+    /// in two velocity layers (the soft one with fewer upper partials and no thump), and a low-pass
+    /// that velocity opens, so soft notes are darker.
     private static func piano(_ samples: inout SampleBank, _ random: inout SeededRandom) -> Instrument {
         let splits: [(root: Int, keys: ClosedRange<Int>, attack: Double, stiffness: Double)] = [
             (43, 0...51, 1.0, 0.00025), (60, 52...67, 0.8, 0.0004), (76, 68...127, 0.55, 0.0009),
         ]
+        let layers: [(velocities: ClosedRange<Int>, soft: Bool)] = [(0...79, true), (80...127, false)]
         var zones: [Zone] = []
-        for split in splits {
-            let loop = PeriodicLoop.closest(toKey: split.root, sampleRate: sampleRate, lengths: 2000...4500)
-            let f = loop.frequency
-            var partials: [Partial] = []
-            for n in 1...40 where Double(n) * f < 10_000 {
-                let hammer = abs(sin(Double.pi * Double(n) * 0.118))
-                let stretch = 600 * log2(1 + split.stiffness * Double(n * n))
-                partials.append(Partial(harmonic: n, amplitude: hammer / pow(Double(n), 0.85),
-                                        decaySeconds: 3.0 * pow(262 / f, 0.3) / (1 + 0.22 * Double(n - 1)),
-                                        detuneCents: stretch))
+        for layer in layers {
+            for split in splits {
+                let loop = PeriodicLoop.closest(toKey: split.root, sampleRate: sampleRate, lengths: 2000...4500)
+                let f = loop.frequency
+                var partials: [Partial] = []
+                for n in 1...40 where Double(n) * f < (layer.soft ? 6000 : 10_000) {
+                    let hammer = abs(sin(Double.pi * Double(n) * 0.118))
+                    // A slow hammer excites the upper partials less.
+                    let softness = layer.soft ? exp(-Double(n - 1) / 5) : 1
+                    let stretch = 600 * log2(1 + split.stiffness * Double(n * n))
+                    partials.append(Partial(harmonic: n, amplitude: softness * hammer / pow(Double(n), 0.85),
+                                            decaySeconds: 3.0 * pow(262 / f, 0.3) / (1 + 0.22 * Double(n - 1)),
+                                            detuneCents: stretch))
+                }
+                let sample = WaveformSynthesis.decayingTone(
+                    name: "Piano \(split.root)\(layer.soft ? " soft" : "")", loop: loop,
+                    attackSeconds: split.attack * (layer.soft ? 0.7 : 1), partials: partials,
+                    thump: layer.soft ? nil : (level: 0.25, seconds: 0.005, cutoff: 1800), random: &random,
+                    peak: layer.soft ? 0.6 : 0.9)
+                var zone = sampleZone(samples.add(sample), keys: split.keys)
+                zone.generators[.velRange] = SoundFontUnits.range(layer.velocities)
+                zones.append(zone)
             }
-            let sample = WaveformSynthesis.decayingTone(
-                name: "Piano \(split.root)", loop: loop, attackSeconds: split.attack, partials: partials,
-                thump: (level: 0.25, seconds: 0.005, cutoff: 1800), random: &random)
-            zones.append(sampleZone(samples.add(sample), keys: split.keys))
         }
         var global = GeneratorSet()
         global[.initialFilterFc] = SoundFontUnits.absoluteCents(7000)
