@@ -203,7 +203,8 @@ public enum DefaultSoundFont {
     }
 
     /// GM percussion map subset, one-shot samples. Hats share exclusive class 1 so a closed or
-    /// pedal hat chokes a ringing open one. Long release: a short note-off must not cut a cymbal.
+    /// pedal hat chokes a ringing open one. Very long release (100 dB in 20 s): the samples decay on
+    /// their own, and a short note-off must not cut a cymbal.
     private static func drumKit(_ samples: inout SampleBank) -> Instrument {
         var drums = DrumSynthesis(sampleRate: sampleRate, seed: 0xD2C4_5EED)
         let kick = samples.add(drums.kick(key: 36))
@@ -246,7 +247,7 @@ public enum DefaultSoundFont {
         }
         zones.sort { $0.generators.keyRange.lowerBound < $1.generators.keyRange.lowerBound }
         var global = GeneratorSet()
-        global[.releaseVolEnv] = SoundFontUnits.timecents(2)
+        global[.releaseVolEnv] = SoundFontUnits.timecents(20)
         global[.reverbEffectsSend] = 100
         global[.sampleModes] = 0
         return Instrument(name: "Attacca Drums", globalZone: Zone(generators: global), zones: zones)

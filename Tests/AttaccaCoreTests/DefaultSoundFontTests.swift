@@ -146,6 +146,8 @@ import Glibc
         let kitPreset = try #require(font.presets.first { $0.bank == 128 && $0.program == 0 })
         let kit = font.instruments[Int(kitPreset.zones[0].generators[.instrument])]
         #expect(kit.globalZone?.generators[.sampleModes] == 0)
+        // Release slower than 100 dB in 5 s (2786 timecents): short drum notes must not cut cymbals.
+        #expect((kit.globalZone?.generators[.releaseVolEnv] ?? -12000) > 2786)
         func zone(_ key: UInt8) -> Zone? { kit.zones.first { $0.generators.keyRange.contains(key) } }
         for key: UInt8 in [35, 36, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51] {
             #expect(zone(key) != nil, "drum key \(key)")
