@@ -11,6 +11,9 @@ enum WaveformSynthesis {
     /// so interpolating players read real signal across the loop seam.
     static let pointsAfterLoop = 16
 
+    /// Points per block of constant frequency in `decayingTone` (1.5 ms at 44.1 kHz).
+    static let pointsPerBlock = 64
+
     /// A struck or plucked tone: partials that start slightly sharp and decay each at its own
     /// rate for `attackSeconds`, then hold their levels through the loop (the SoundFont's volume
     /// envelope does the long decay). `thump` adds a short low-passed noise burst at the onset.
@@ -27,14 +30,23 @@ enum WaveformSynthesis {
             guard increment < 0.45 else { continue }
             let decayPerPoint = exp(-1 / (partial.decaySeconds * rate))
             var phase = 0.0, amplitude = partial.amplitude
-            for n in 0..<loopStart {
-                points[n] += amplitude * sin(2 * Double.pi * phase)
-                // The sharpness fades as (1 - x)^2: gone, with zero slope, at the loop start.
-                let remaining = 1 - Double(n) / Double(loopStart)
-                let detune = partial.detuneCents * remaining * remaining
-                phase += increment * (1 + detune * (log(2.0) / 1200))
-                if phase >= 1 { phase -= 1 }
-                amplitude *= decayPerPoint
+            // Blocks of constant frequency, each rendered by rotating a phasor (no sin per point):
+            // the sharpness fades as (1 - x)^2, gone with zero slope at the loop start.
+            var block = 0
+            while block < loopStart {
+                let blockEnd = min(block + pointsPerBlock, loopStart)
+                let remaining = 1 - Double(block) / Double(loopStart)
+                let blockIncrement = increment * (1 + partial.detuneCents * remaining * remaining * (log(2.0) / 1200))
+                var c = cos(2 * Double.pi * phase), s = sin(2 * Double.pi * phase)
+                let dc = cos(2 * Double.pi * blockIncrement), ds = sin(2 * Double.pi * blockIncrement)
+                for n in block..<blockEnd {
+                    points[n] += amplitude * s
+                    (c, s) = (c * dc - s * ds, s * dc + c * ds)
+                    amplitude *= decayPerPoint
+                }
+                phase += blockIncrement * Double(blockEnd - block)
+                phase -= phase.rounded(.down)
+                block = blockEnd
             }
             guard amplitude > partial.amplitude * 1e-5 else { continue }
             for m in 0..<loop.length {
