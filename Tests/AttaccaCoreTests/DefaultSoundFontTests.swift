@@ -173,7 +173,8 @@ import Glibc
     }
 
     /// Loops keep 8 points of margin inside the sample (SF2 2.04 section 7.10) and repeat exactly:
-    /// the points after the loop end are the loop's first points again, so the jump is seamless.
+    /// the points after the loop end are the loop's first points again, so the jump is seamless;
+    /// and they start at a rising zero crossing.
     @Test func loopsAreInsideTheSampleAndSeamless() {
         for sample in tonalSamples {
             #expect(sample.loopStart - sample.start >= 8, "\(sample.name)")
@@ -182,6 +183,9 @@ import Glibc
             for k in 0..<8 {
                 #expect(data[sample.loopEnd + k] == data[sample.loopStart + k], "\(sample.name) point \(k)")
             }
+            // The loop starts on a rising zero crossing (the point before it, cyclically, is the last of the loop).
+            #expect(data[sample.loopEnd - 1] <= 0 && data[sample.loopStart] >= 0, "\(sample.name)")
+            #expect(abs(Int(data[sample.loopStart])) < 2000, "\(sample.name) starts its loop far from zero")
         }
         for sample in font.samples {
             #expect(sample.start <= sample.loopStart && sample.loopStart <= sample.loopEnd && sample.loopEnd <= sample.end)
