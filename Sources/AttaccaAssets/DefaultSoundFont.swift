@@ -60,37 +60,51 @@ public enum DefaultSoundFont {
     // MARK: Instruments
 
     /// Struck-string partials: 1/n rolled off by the hammer position, upper partials decaying
-    /// faster and starting sharp (stiffness), plus a short felt thump. Three samples across the keys.
+    /// faster and starting sharp (stiffness), plus a short felt thump. Three samples across the keys
+    /// in two velocity layers (the soft one with fewer upper partials and no thump), and a low-pass
+    /// that velocity opens, so soft notes are darker.
     private static func piano(_ samples: inout SampleBank, _ random: inout SeededRandom) -> Instrument {
         let splits: [(root: Int, keys: ClosedRange<Int>, attack: Double, stiffness: Double)] = [
             (43, 0...51, 1.0, 0.00025), (60, 52...67, 0.8, 0.0004), (76, 68...127, 0.55, 0.0009),
         ]
+        let layers: [(velocities: ClosedRange<Int>, soft: Bool)] = [(0...79, true), (80...127, false)]
         var zones: [Zone] = []
-        for split in splits {
-            let loop = PeriodicLoop.closest(toKey: split.root, sampleRate: sampleRate, lengths: 2000...4500)
-            let f = loop.frequency
-            var partials: [Partial] = []
-            for n in 1...40 where Double(n) * f < 10_000 {
-                let hammer = abs(sin(Double.pi * Double(n) * 0.118))
-                let stretch = 600 * log2(1 + split.stiffness * Double(n * n))
-                partials.append(Partial(harmonic: n, amplitude: hammer / pow(Double(n), 0.85),
-                                        decaySeconds: 2.2 * pow(262 / f, 0.3) / (1 + 0.22 * Double(n - 1)),
-                                        detuneCents: stretch))
+        for layer in layers {
+            for split in splits {
+                let loop = PeriodicLoop.closest(toKey: split.root, sampleRate: sampleRate, lengths: 2000...4500)
+                let f = loop.frequency
+                var partials: [Partial] = []
+                for n in 1...40 where Double(n) * f < (layer.soft ? 6000 : 10_000) {
+                    let hammer = abs(sin(Double.pi * Double(n) * 0.118))
+                    // A slow hammer excites the upper partials less.
+                    let softness = layer.soft ? exp(-Double(n - 1) / 5) : 1
+                    let stretch = 600 * log2(1 + split.stiffness * Double(n * n))
+                    partials.append(Partial(harmonic: n, amplitude: softness * hammer / pow(Double(n), 0.85),
+                                            decaySeconds: 3.0 * pow(262 / f, 0.3) / (1 + 0.22 * Double(n - 1)),
+                                            detuneCents: stretch))
+                }
+                let sample = WaveformSynthesis.decayingTone(
+                    name: "Piano \(split.root)\(layer.soft ? " soft" : "")", loop: loop,
+                    attackSeconds: split.attack * (layer.soft ? 0.7 : 1), partials: partials,
+                    thump: layer.soft ? nil : (level: 0.25, seconds: 0.005, cutoff: 1800), random: &random,
+                    peak: layer.soft ? 0.6 : 0.9)
+                var zone = sampleZone(samples.add(sample), keys: split.keys)
+                zone.generators[.velRange] = SoundFontUnits.range(layer.velocities)
+                zones.append(zone)
             }
-            let sample = WaveformSynthesis.decayingTone(
-                name: "Piano \(split.root)", loop: loop, attackSeconds: split.attack, partials: partials,
-                thump: (level: 0.25, seconds: 0.005, cutoff: 1800), random: &random)
-            zones.append(sampleZone(samples.add(sample), keys: split.keys))
         }
         var global = GeneratorSet()
         global[.initialFilterFc] = SoundFontUnits.absoluteCents(7000)
-        global[.decayVolEnv] = SoundFontUnits.timecents(14)
+        global[.decayVolEnv] = SoundFontUnits.timecents(24)
         global[.keynumToVolEnvDecay] = 50
         global[.sustainVolEnv] = 1000
         global[.releaseVolEnv] = SoundFontUnits.timecents(0.35)
         global[.reverbEffectsSend] = 150
+        global[.initialAttenuation] = 125
         global[.sampleModes] = 1
-        return Instrument(name: "Attacca Piano", globalZone: Zone(generators: global), zones: zones)
+        return Instrument(name: "Attacca Piano", globalZone: Zone(generators: global, modulators: [
+            VelocityModulators.filterCutoff(cents: 2400),
+        ]), zones: zones)
     }
 
     /// Drawbar-style additive organ (8', 4', 2 2/3', 2', 1 1/3', 1'), sustaining on its loop.
@@ -109,7 +123,7 @@ public enum DefaultSoundFont {
         global[.vibLfoToPitch] = 4
         global[.chorusEffectsSend] = 200
         global[.reverbEffectsSend] = 150
-        global[.initialAttenuation] = 40
+        global[.initialAttenuation] = 365
         global[.sampleModes] = 1
         return Instrument(name: "Attacca Organ", globalZone: Zone(generators: global), zones: zones)
     }
@@ -151,7 +165,9 @@ public enum DefaultSoundFont {
         global[.releaseVolEnv] = SoundFontUnits.timecents(0.12)
         global[.reverbEffectsSend] = 60
         global[.sampleModes] = 1
-        return Instrument(name: "Attacca Bass", globalZone: Zone(generators: global), zones: zones)
+        return Instrument(name: "Attacca Bass", globalZone: Zone(generators: global, modulators: [
+            VelocityModulators.filterCutoff(cents: 1500),
+        ]), zones: zones)
     }
 
     /// Three band-limited sawtooths a period apart in a long loop (a slow, exact chorus), slow
@@ -181,13 +197,14 @@ public enum DefaultSoundFont {
         global[.vibLfoToPitch] = 12
         global[.chorusEffectsSend] = 250
         global[.reverbEffectsSend] = 300
-        global[.initialAttenuation] = 30
+        global[.initialAttenuation] = 235
         global[.sampleModes] = 1
         return Instrument(name: "Attacca Strings", globalZone: Zone(generators: global), zones: zones)
     }
 
     /// GM percussion map subset, one-shot samples. Hats share exclusive class 1 so a closed or
-    /// pedal hat chokes a ringing open one. Long release: a short note-off must not cut a cymbal.
+    /// pedal hat chokes a ringing open one. Very long release (100 dB in 20 s): the samples decay on
+    /// their own, and a short note-off must not cut a cymbal.
     private static func drumKit(_ samples: inout SampleBank) -> Instrument {
         var drums = DrumSynthesis(sampleRate: sampleRate, seed: 0xD2C4_5EED)
         let kick = samples.add(drums.kick(key: 36))
@@ -201,13 +218,15 @@ public enum DefaultSoundFont {
         let ride = samples.add(drums.ride(key: 51))
         let tom = samples.add(drums.tom(key: 45, frequency: 110))
 
-        // (key, sample, pan in 0.1 %, attenuation in cB, coarse tune in semitones)
+        // (key, sample, pan in 0.1 %, attenuation in cB, coarse tune in semitones). A zone's own
+        // generator replaces the global zone's, so each zone carries its full attenuation; the
+        // values level the kit against itself (measured by rendering each key with FluidSynth).
         let map: [(Int, Int, Int16, Int16, Int16)] = [
-            (35, kick, 0, 20, -1), (36, kick, 0, 0, 0),
-            (37, snare2, 0, 120, 7), (38, snare, 0, 0, 0), (39, clap, -100, 20, 0), (40, snare2, 0, 0, 0),
-            (42, closedHat, 250, 40, 0), (44, pedalHat, 250, 60, 0), (46, openHat, 250, 40, 0),
-            (49, crash, -300, 30, 0), (52, crash, 350, 50, -3), (55, crash, 300, 60, 4), (57, crash, 350, 30, 1),
-            (51, ride, 300, 40, 0), (53, ride, 300, 30, 3), (59, ride, -300, 40, -1),
+            (35, kick, 0, 260, -1), (36, kick, 0, 230, 0),
+            (37, snare2, 0, 100, 7), (38, snare, 0, 0, 0), (39, clap, -100, 65, 0), (40, snare2, 0, 30, 0),
+            (42, closedHat, 250, 135, 0), (44, pedalHat, 250, 220, 0), (46, openHat, 250, 215, 0),
+            (49, crash, -300, 140, 0), (52, crash, 350, 195, -3), (55, crash, 300, 180, 4), (57, crash, 350, 145, 1),
+            (51, ride, 300, 260, 0), (53, ride, 300, 225, 3), (59, ride, -300, 275, -1),
         ]
         var zones: [Zone] = []
         for (key, sample, pan, attenuation, tune) in map {
@@ -223,11 +242,12 @@ public enum DefaultSoundFont {
         for (key, pan) in [(41, -350), (43, -250), (45, -120), (47, 0), (48, 120), (50, 250)] as [(Int, Int16)] {
             var zone = sampleZone(tom, keys: key...key)
             zone.generators[.pan] = pan
+            zone.generators[.initialAttenuation] = 240
             zones.append(zone)
         }
         zones.sort { $0.generators.keyRange.lowerBound < $1.generators.keyRange.lowerBound }
         var global = GeneratorSet()
-        global[.releaseVolEnv] = SoundFontUnits.timecents(2)
+        global[.releaseVolEnv] = SoundFontUnits.timecents(20)
         global[.reverbEffectsSend] = 100
         global[.sampleModes] = 0
         return Instrument(name: "Attacca Drums", globalZone: Zone(generators: global), zones: zones)

@@ -11,6 +11,9 @@ enum WaveformSynthesis {
     /// so interpolating players read real signal across the loop seam.
     static let pointsAfterLoop = 16
 
+    /// Points per block of constant frequency in `decayingTone` (1.5 ms at 44.1 kHz).
+    static let pointsPerBlock = 64
+
     /// A struck or plucked tone: partials that start slightly sharp and decay each at its own
     /// rate for `attackSeconds`, then hold their levels through the loop (the SoundFont's volume
     /// envelope does the long decay). `thump` adds a short low-passed noise burst at the onset.
@@ -19,22 +22,30 @@ enum WaveformSynthesis {
                              random: inout SeededRandom, peak: Double = 0.9) -> SynthesizedSample {
         let rate = Double(loop.sampleRate)
         let loopStart = Int(attackSeconds * rate)
-        let count = loopStart + loop.length + pointsAfterLoop
-        var points = [Double](repeating: 0, count: count)
+        var points = [Double](repeating: 0, count: loopStart + loop.length)
         let fundamental = loop.frequency / rate  // cycles per point
         for partial in partials {
             let increment = Double(partial.harmonic) * fundamental
             guard increment < 0.45 else { continue }
             let decayPerPoint = exp(-1 / (partial.decaySeconds * rate))
             var phase = 0.0, amplitude = partial.amplitude
-            for n in 0..<loopStart {
-                points[n] += amplitude * sin(2 * Double.pi * phase)
-                // The sharpness fades as (1 - x)^2: gone, with zero slope, at the loop start.
-                let remaining = 1 - Double(n) / Double(loopStart)
-                let detune = partial.detuneCents * remaining * remaining
-                phase += increment * (1 + detune * (log(2.0) / 1200))
-                if phase >= 1 { phase -= 1 }
-                amplitude *= decayPerPoint
+            // Blocks of constant frequency, each rendered by rotating a phasor (no sin per point):
+            // the sharpness fades as (1 - x)^2, gone with zero slope at the loop start.
+            var block = 0
+            while block < loopStart {
+                let blockEnd = min(block + pointsPerBlock, loopStart)
+                let remaining = 1 - Double(block) / Double(loopStart)
+                let blockIncrement = increment * (1 + partial.detuneCents * remaining * remaining * (log(2.0) / 1200))
+                var c = cos(2 * Double.pi * phase), s = sin(2 * Double.pi * phase)
+                let dc = cos(2 * Double.pi * blockIncrement), ds = sin(2 * Double.pi * blockIncrement)
+                for n in block..<blockEnd {
+                    points[n] += amplitude * s
+                    (c, s) = (c * dc - s * ds, s * dc + c * ds)
+                    amplitude *= decayPerPoint
+                }
+                phase += blockIncrement * Double(blockEnd - block)
+                phase -= phase.rounded(.down)
+                block = blockEnd
             }
             guard amplitude > partial.amplitude * 1e-5 else { continue }
             for m in 0..<loop.length {
@@ -54,9 +65,15 @@ enum WaveformSynthesis {
         // A 1 ms fade-in so the very first point is silence, whatever the partials' phases.
         let fadeIn = Int(0.001 * rate)
         for n in 0..<fadeIn { points[n] *= Double(n) / Double(fadeIn) }
-        repeatLoop(&points, loopStart: loopStart, length: loop.length)
+        // Everything from `loopStart` on repeats every loop.length points: start the loop at a rising
+        // zero crossing of that periodic part and continue it past the loop end.
+        let shift = risingZeroCrossing(Array(points[loopStart...]))
+        for i in 0..<(shift + pointsAfterLoop) {
+            points.append(points[loopStart + i % loop.length])
+        }
         normalize(&points, peak: peak)
-        return SynthesizedSample(name: name, points: points, loop: loopStart..<(loopStart + loop.length),
+        let start = loopStart + shift
+        return SynthesizedSample(name: name, points: points, loop: start..<(start + loop.length),
                                  originalPitch: loop.originalPitch, pitchCorrection: loop.pitchCorrection)
     }
 
@@ -103,8 +120,9 @@ enum WaveformSynthesis {
     private static func tiled(name: String, period: [Double], loop: PeriodicLoop, leadIn: Int,
                               peak: Double) -> SynthesizedSample {
         let count = leadIn + loop.length + pointsAfterLoop
-        // Start `leadIn` points before a loop boundary so the loop itself starts at period index 0.
-        var points = (0..<count).map { period[(($0 - leadIn) % loop.length + loop.length) % loop.length] }
+        // The loop starts at a rising zero crossing of the period, `leadIn` points into the sample.
+        let start = risingZeroCrossing(period)
+        var points = (0..<count).map { period[(($0 - leadIn + start) % loop.length + loop.length) % loop.length] }
         // Fade the lead-in up from silence: no click at the note's first point, loop untouched.
         for n in 0..<leadIn { points[n] *= Double(n) / Double(leadIn) }
         normalize(&points, peak: peak)
@@ -112,11 +130,20 @@ enum WaveformSynthesis {
                                  originalPitch: loop.originalPitch, pitchCorrection: loop.pitchCorrection)
     }
 
-    /// Copies the start of the loop after its end: the points past the loop end are the loop's continuation.
-    private static func repeatLoop(_ points: inout [Double], loopStart: Int, length: Int) {
-        for k in 0..<(points.count - loopStart - length) {
-            points[loopStart + length + k] = points[loopStart + k]
+    /// Index of the rising zero crossing (previous point, cyclically, below zero; this one at or
+    /// above) closest to zero in one period, or 0 if there is none. A loop starting there begins
+    /// from silence-level signal, so even a player that does not interpolate across the seam
+    /// cannot click.
+    static func risingZeroCrossing(_ period: [Double]) -> Int {
+        var best = 0, bestValue = Double.infinity
+        for k in period.indices {
+            let previous = period[(k + period.count - 1) % period.count]
+            if previous < 0, period[k] >= 0, period[k] < bestValue {
+                best = k
+                bestValue = period[k]
+            }
         }
+        return best
     }
 
     /// Scales so the largest magnitude is `peak`.
