@@ -286,6 +286,14 @@ import Glibc
         #expect(copy.sampleData.elementsEqual(font.sampleData))
     }
 
+    /// A real font survives writer and reader unchanged (the writer normalises generator order,
+    /// so the bytes may differ, the model may not).
+    @Test(.enabled(if: hasTimGM6mb)) func timGM6mbRoundTrip() throws {
+        let font = try SoundFont(path: TestSoundFonts.timGM6mbPath)
+        let again = try SoundFont(bytes: SoundFontWriter.bytes(for: font))
+        Self.expectSameModel(again, font)
+    }
+
     /// FluidSynth lists 189 presets for FluidR3_GM.
     @Test(.enabled(if: hasFluidR3)) func fluidR3Structure() throws {
         let font = try SoundFont(path: TestSoundFonts.fluidR3Path)

@@ -99,5 +99,29 @@ import Testing
         let name = Array(bytes[phdr.bodyOffset..<phdr.bodyOffset + 20])
         #expect(name.prefix(20) == ArraySlice(Array(String(repeating: "é", count: 10).utf8)))
     }
-}
 
+    @Test func emptyFontRoundTrips() throws {
+        let empty = SoundFont(presets: [], instruments: [], samples: [], sampleData: [])
+        let read = try SoundFont(bytes: SoundFontWriter.bytes(for: empty))
+        #expect(read.presets.isEmpty && read.instruments.isEmpty && read.samples.isEmpty && read.sampleData.isEmpty)
+        #expect(read.info == empty.info)
+    }
+
+    /// A zone in `zones` without its terminal generator is written as given, and then is not
+    /// a valid zone for the reader (only a first zone may lack it, as the global zone).
+    @Test func zoneWithoutTerminalGeneratorIsDroppedOnReading() throws {
+        var data = SampleDataBuilder()
+        let range = data.append([1, 2, 3, 4])
+        var withSample = GeneratorSet()
+        withSample[.sampleID] = 0
+        var withoutSample = GeneratorSet()
+        withoutSample[.pan] = 100
+        let font = SoundFont(
+            presets: [], instruments: [Instrument(name: "I", zones: [Zone(generators: withSample), Zone(generators: withoutSample)])],
+            samples: [SampleHeader(name: "S", start: range.lowerBound, end: range.upperBound, loopStart: 0, loopEnd: 4,
+                                   sampleRate: 8000, originalPitch: 60, pitchCorrection: 0, sampleLink: 0, sampleType: 1)],
+            sampleData: data.data)
+        let read = try SoundFont(bytes: SoundFontWriter.bytes(for: font))
+        #expect(read.instruments[0].zones == [Zone(generators: withSample)])
+    }
+}

@@ -4,7 +4,7 @@
 /// The scratch buffer of timed messages is allocated once in `init`; a block with more events
 /// than it holds is split at an event's frame, so rendering allocates nothing per block (as long
 /// as this value is not copied between blocks, which would copy the buffer on first write).
-public struct MidiFileSequencer {
+public struct MidiFileSequencer: Sendable {
     /// How many events the scratch buffer holds; more in one block split the block.
     public static let scratchCapacity = 512
 
