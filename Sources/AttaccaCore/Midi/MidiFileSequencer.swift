@@ -4,7 +4,7 @@
 /// The scratch buffer of timed messages is allocated once in `init`; a block with more events
 /// than it holds is split at an event's frame, so rendering allocates nothing per block (as long
 /// as this value is not copied between blocks, which would copy the buffer on first write).
-public struct MidiFileSequencer {
+public struct MidiFileSequencer: Sendable {
     /// How many events the scratch buffer holds; more in one block split the block.
     public static let scratchCapacity = 512
 
@@ -25,11 +25,17 @@ public struct MidiFileSequencer {
         let rate = Double(max(sampleRate, 1))
         self.midiFile = midiFile
         self.sampleRate = sampleRate
-        frames = midiFile.events.map { Int(($0.time * rate).rounded()) }
+        frames = midiFile.events.map { Self.frame(at: $0.time, rate: rate) }
         messages = midiFile.events.map(\.message)
-        endFrame = Int((midiFile.duration * rate).rounded())
+        endFrame = Self.frame(at: midiFile.duration, rate: rate)
         scratch = Array(repeating: TimedMidiMessage(frame: 0, message: .systemReset),
                         count: max(1, min(midiFile.events.count, Self.scratchCapacity)))
+    }
+
+    /// `round(seconds × rate)`, capped at 2^52 frames (three thousand years at 48 kHz) so a
+    /// hostile file's absurd times cannot overflow `Int`.
+    private static func frame(at seconds: Double, rate: Double) -> Int {
+        Int(min((seconds * rate).rounded(), 0x10_0000_0000_0000))
     }
 
     /// True once every event has been sent and `position` has reached `endFrame`.
