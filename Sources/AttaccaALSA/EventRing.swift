@@ -24,7 +24,7 @@ public struct EventRing: @unchecked Sendable {
     @usableFromInline let overflowPending: UnsafeMutablePointer<Atomic<Bool>>
     @usableFromInline let droppedCount: UnsafeMutablePointer<Atomic<Int>>
 
-    static let overflowWords = 16 * 128 / 64
+    static var overflowWords: Int { 16 * 128 / 64 }
 
     /// `capacity` is rounded up to a power of two (at least 2).
     public init(capacity: Int) {
@@ -93,6 +93,7 @@ public struct EventRing: @unchecked Sendable {
     /// Moves the queued events into `events` (at most `events.count`), then the overflowed
     /// note-offs (stamped `overflowStamp`) after them; returns how many it wrote.
     /// `events` needs room for `capacity + 2048` to take everything in one call.
+    @_noLocks
     public func drain(into events: UnsafeMutableBufferPointer<RingEvent>, overflowStamp: Int64) -> Int {
         // The bitmap first: see the type's comment for why the order matters.
         var overflow = (0 as UInt64, false)

@@ -8,12 +8,16 @@ import Glibc
 ///
 /// alsa-lib's `null` plugin swallows data instantly; on it `PCM` paces itself with the clock
 /// as a real card would, so `attacca play --device null` runs in real time.
-public struct PCM: ~Copyable, PCMDevice, @unchecked Sendable {
+public struct PCM: ~Copyable, @unchecked Sendable {
     private let handle: OpaquePointer
     private let statusRecord: OpaquePointer
     public let configuration: PCMConfiguration
     /// True on the null plugin: `waitAvailable` and `drain` follow the clock instead.
     public let isPacedByClock: Bool
+    // Plain copies of the configuration for the audio thread (the struct holds a String).
+    private let rate: Int64
+    private let periodFrames: Int
+    private let bufferFrames: Int
     private var pacedStart: Int64 = -1
     private var pacedWritten = 0
 
@@ -41,6 +45,9 @@ public struct PCM: ~Copyable, PCMDevice, @unchecked Sendable {
             throw error
         }
         self.configuration = negotiated
+        self.rate = Int64(negotiated.rate)
+        self.periodFrames = negotiated.periodSize
+        self.bufferFrames = negotiated.bufferSize
         self.handle = handle
         self.statusRecord = record
         self.isPacedByClock = snd_pcm_type(handle) == SND_PCM_TYPE_NULL
@@ -143,6 +150,7 @@ public struct PCM: ~Copyable, PCMDevice, @unchecked Sendable {
 
     // MARK: The calls the audio loop makes
 
+    @_noLocks
     public mutating func waitAvailable(timeoutMilliseconds: Int32) -> Int {
         if isPacedByClock { return pacedWait(timeoutMilliseconds: timeoutMilliseconds) }
         let pcm = handle
@@ -152,6 +160,7 @@ public struct PCM: ~Copyable, PCMDevice, @unchecked Sendable {
         return _unsafePerformance { snd_pcm_avail_update(pcm) }
     }
 
+    @_noLocks
     public mutating func write(_ buffer: UnsafeRawPointer, frameCount: Int) -> Int {
         let pcm = handle
         let count = snd_pcm_uframes_t(frameCount)
@@ -163,6 +172,7 @@ public struct PCM: ~Copyable, PCMDevice, @unchecked Sendable {
         return written
     }
 
+    @_noLocks
     public mutating func readStatus(into status: inout PCMStatus) -> Int32 {
         let pcm = handle
         let record = statusRecord
@@ -179,6 +189,7 @@ public struct PCM: ~Copyable, PCMDevice, @unchecked Sendable {
         return 0
     }
 
+    @_noLocks
     public mutating func recover(from error: Int32) -> Int32 {
         let pcm = handle
         pacedStart = -1
@@ -186,8 +197,10 @@ public struct PCM: ~Copyable, PCMDevice, @unchecked Sendable {
         return _unsafePerformance { snd_pcm_recover(pcm, error, 1) }
     }
 
+    @_noLocks
     public func now() -> Int64 { MonotonicClock.now() }
 
+    @_noLocks
     public mutating func drain() {
         if isPacedByClock {
             if pacedStart >= 0 { sleep(until: pacedStart + nanoseconds(frames: pacedWritten)) }
@@ -206,25 +219,28 @@ public struct PCM: ~Copyable, PCMDevice, @unchecked Sendable {
 
     // MARK: Pacing the null plugin
 
+    @_noLocks
     private func nanoseconds(frames: Int) -> Int64 {
-        Int64(frames) * 1_000_000_000 / Int64(configuration.rate)
+        Int64(frames) * 1_000_000_000 / rate
     }
 
     /// Frames the buffer has room for if a card were playing it since the first write.
+    @_noLocks
     private mutating func pacedAvailable() -> Int {
-        guard pacedStart >= 0 else { return configuration.bufferSize - pacedWritten }
-        let played = Int((now() - pacedStart) * Int64(configuration.rate) / 1_000_000_000)
+        guard pacedStart >= 0 else { return bufferFrames - pacedWritten }
+        let played = Int((now() - pacedStart) * rate / 1_000_000_000)
         var queued = pacedWritten - played
         if queued < 0 {
             // Late like an underrun; a null device never fails, so pick up from here.
             pacedStart = now() - nanoseconds(frames: pacedWritten)
             queued = 0
         }
-        return configuration.bufferSize - queued
+        return bufferFrames - queued
     }
 
+    @_noLocks
     private mutating func pacedWait(timeoutMilliseconds: Int32) -> Int {
-        let period = configuration.periodSize
+        let period = periodFrames
         let deadline = now() + Int64(timeoutMilliseconds) * 1_000_000
         while true {
             let available = pacedAvailable()
@@ -235,6 +251,7 @@ public struct PCM: ~Copyable, PCMDevice, @unchecked Sendable {
         }
     }
 
+    @_noLocks
     private func sleep(until nanoseconds: Int64) {
         var time = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
         _ = _unsafePerformance { clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &time, nil) }

@@ -8,7 +8,7 @@ public struct RingEvent: Equatable, Sendable {
     public var message: MidiMessage
     public var arrivalNanoseconds: Int64
 
-    @inlinable
+    @inlinable @_noLocks
     public init(message: MidiMessage, arrivalNanoseconds: Int64) {
         self.message = message
         self.arrivalNanoseconds = arrivalNanoseconds
@@ -17,6 +17,6 @@ public struct RingEvent: Equatable, Sendable {
     /// A note-off, or a note-on with velocity 0: the messages that must never be dropped.
     @inlinable
     public var isNoteOff: Bool {
-        message.kind == .noteOff || (message.kind == .noteOn && message.data2 == 0)
+        @_noLocks get { message.kind == .noteOff || (message.kind == .noteOn && message.data2 == 0) }
     }
 }
