@@ -26,7 +26,8 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     let periodCount: Int
     let format: PCMFormat
     let rate: Int64
-    let periodNanoseconds: Int64
+    /// One period's duration in nanoseconds.
+    public let periodNanoseconds: Int64
     let left: UnsafeMutablePointer<Float>
     let right: UnsafeMutablePointer<Float>
     let output: UnsafeMutableRawPointer

@@ -24,3 +24,9 @@ static inline void attacca_seq_ev_schedule_real(snd_seq_event_t *ev, int queue, 
 }
 static inline void attacca_seq_ev_set_fixed(snd_seq_event_t *ev) { snd_seq_ev_set_fixed(ev); }
 static inline int attacca_seq_start_queue(snd_seq_t *seq, int queue) { return snd_seq_start_queue(seq, queue, NULL); }
+
+/// alsa-lib prints its own diagnostics to stderr; Attacca reports every failure itself, in one line.
+static void attacca_alsa_silent_handler(const char *file, int line, const char *function, int err, const char *fmt, ...) {
+    (void)file; (void)line; (void)function; (void)err; (void)fmt;
+}
+static inline void attacca_silence_alsa_errors(void) { snd_lib_error_set_handler(attacca_alsa_silent_handler); }
