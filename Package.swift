@@ -46,7 +46,7 @@ let package = Package(
 
         .testTarget(name: "AttaccaCoreTests", dependencies: ["AttaccaCore", "AttaccaAssets", "CAllocationCounter"]),
         .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile"]),
-        .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaALSA"]),
+        .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaALSA", "CALSA", "CAllocationCounter"]),
         .testTarget(name: "AttaccaCLITests", dependencies: ["attacca", "AttaccaCore", "AttaccaAudioFile"]),
     ],
     swiftLanguageModes: [.v5]
