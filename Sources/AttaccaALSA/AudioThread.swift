@@ -47,6 +47,10 @@ public struct AudioThread: ~Copyable {
         }
         let context = Unmanaged.passRetained(Body(body)).toOpaque()
         let code = pthread_create(&thread, &attributes, { context in
+            // Signals go to the other threads: a handler must never run on the audio thread.
+            var all = sigset_t()
+            sigfillset(&all)
+            pthread_sigmask(SIG_BLOCK, &all, nil)
             let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
             body.run()
             return nil

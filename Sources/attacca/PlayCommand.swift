@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttaccaALSA
 import AttaccaCore
+import Glibc
 
 /// `attacca play`: the live instrument. MIDI from the ALSA sequencer (and/or a MIDI file
 /// played through the same path) to a PCM device with small periods, rendered on a
@@ -74,6 +75,7 @@ struct PlayCommand: ParsableCommand {
             }
         }
         InterruptFlag.install()
+        Self.unblockStopSignals()
         ALSALibrary.silenceDiagnostics()
         let memoryRefusal = Realtime.lockMemory()
 
@@ -115,6 +117,16 @@ struct PlayCommand: ParsableCommand {
         if !quiet {
             StandardError.write("attacca: stopped after \(outcome.periods) periods, \(outcome.xruns) xruns")
         }
+    }
+
+    /// A parent (a test runner, a service manager) may start us with SIGINT/SIGTERM blocked;
+    /// Ctrl-C and `kill` must still stop playing.
+    private static func unblockStopSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// The sequencer client with its connections made, or nil (said once) when this machine
