@@ -224,30 +224,26 @@ public struct PCM: ~Copyable, @unchecked Sendable {
         Int64(frames) * 1_000_000_000 / rate
     }
 
-    /// Frames the buffer has room for if a card were playing it since the first write.
+    /// Frames the buffer has room for if a card were playing it since the first write, or
+    /// -EPIPE when a card would have run dry (counted as an xrun like on hardware).
     @_noLocks
     private mutating func pacedAvailable() -> Int {
         guard pacedStart >= 0 else { return bufferFrames - pacedWritten }
         let played = Int((now() - pacedStart) * rate / 1_000_000_000)
-        var queued = pacedWritten - played
-        if queued < 0 {
-            // Late like an underrun; a null device never fails, so pick up from here.
-            pacedStart = now() - nanoseconds(frames: pacedWritten)
-            queued = 0
-        }
+        let queued = pacedWritten - played
+        if queued < 0 { return -Int(EPIPE) }
         return bufferFrames - queued
     }
 
     @_noLocks
     private mutating func pacedWait(timeoutMilliseconds: Int32) -> Int {
-        let period = periodFrames
         let deadline = now() + Int64(timeoutMilliseconds) * 1_000_000
         while true {
             let available = pacedAvailable()
-            if available >= period || pacedStart < 0 { return available }
-            let wake = min(now() + nanoseconds(frames: period - available) + 1000, deadline)
+            if available < 0 || available >= periodFrames || pacedStart < 0 { return available }
+            let wake = min(now() + nanoseconds(frames: periodFrames - available) + 1000, deadline)
             sleep(until: wake)
-            if now() >= deadline { return max(pacedAvailable(), 0) < period ? 0 : pacedAvailable() }
+            if now() >= deadline { return 0 }
         }
     }
 
