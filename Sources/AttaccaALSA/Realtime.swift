@@ -8,10 +8,11 @@ public enum Realtime {
     public static let advice =
         "to allow it, add your user to the 'audio' group (sudo usermod -aG audio $USER) and put '@audio - rtprio 95' and '@audio - memlock unlimited' in /etc/security/limits.d/audio.conf, then log in again"
 
-    /// Locks current and future pages in RAM, so the audio thread never waits on a page fault.
-    /// Returns nil, or the errno text when refused.
+    /// Locks the pages mapped now (engine, SoundFont, buffers, stacks) in RAM, so the audio
+    /// thread never waits on a page fault. Not MCL_FUTURE: under a memlock limit that makes
+    /// later allocations fail. Returns nil, or the errno text when refused.
     public static func lockMemory() -> String? {
-        if mlockall(MCL_CURRENT | MCL_FUTURE) == 0 { return nil }
+        if mlockall(MCL_CURRENT) == 0 { return nil }
         return String(cString: strerror(errno))
     }
 

@@ -37,7 +37,10 @@ struct DevicesCommand: ParsableCommand {
         }
     }
 
+    /// `48000`, `16...8192`, or `16 and up` when the device sets no real limit (plugins report ~2^32).
     static func show(_ range: ClosedRange<Int>) -> String {
-        range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound)...\(range.upperBound)"
+        if range.lowerBound == range.upperBound { return "\(range.lowerBound)" }
+        if range.upperBound >= 1 << 30 { return "\(range.lowerBound) and up" }
+        return "\(range.lowerBound)...\(range.upperBound)"
     }
 }

@@ -77,7 +77,6 @@ struct PlayCommand: ParsableCommand {
         InterruptFlag.install()
         Self.unblockStopSignals()
         ALSALibrary.silenceDiagnostics()
-        let memoryRefusal = Realtime.lockMemory()
 
         let requested = PCMConfiguration(device: device, rate: rate, format: format.flatMap(PCMFormat.init(name:)),
                                          channels: 2, periodSize: period, periodCount: periods)
@@ -103,13 +102,6 @@ struct PlayCommand: ParsableCommand {
                                   autoConnect: autoConnect, quiet: quiet)
                 return try engineOptions.withEngine(sampleRate: negotiated.rate, job)
             }
-        }
-        if memoryRefusal != nil || outcome.realtimeRefusal != nil {
-            // Reported after the fact only if refused; said once.
-            var refused: [String] = []
-            if let reason = outcome.realtimeRefusal { refused.append("SCHED_FIFO priority \(priority) (\(reason))") }
-            if let reason = memoryRefusal { refused.append("locking memory (\(reason))") }
-            StandardError.write("attacca: warning: the system refused \(refused.joined(separator: " and ")); \(Realtime.advice)")
         }
         if outcome.failureCode != 0 {
             throw CommandFailure("PCM device '\(negotiated.device)' failed while playing: \(ALSAError(code: outcome.failureCode, call: "snd_pcm_writei").reason)")

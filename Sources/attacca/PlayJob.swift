@@ -20,13 +20,15 @@ struct PlayJob: EngineVisitor {
         var failureCode: Int32
         var xruns: Int
         var periods: Int
-        var realtimeRefusal: String?
     }
 
     func visit<E: SoundEngine & ~Copyable>(_ engine: inout E) throws -> Outcome {
         let loop = self.loop
         let ring = loop.pointee.ring
         let monitor = loop.pointee.monitor
+        // After the engine and every buffer exist, and only what exists: with MCL_FUTURE a
+        // memlock limit would make later allocations fail.
+        let memoryRefusal = Realtime.lockMemory()
         return try withUnsafeMutablePointer(to: &engine) { engine in
             var thread = try AudioThread(priority: priority) {
                 if E.self == Synthesizer.self {
@@ -38,11 +40,17 @@ struct PlayJob: EngineVisitor {
                 }
             }
             let refusal = thread.realtimeRefusal
+            if memoryRefusal != nil || refusal != nil {
+                var refused: [String] = []
+                if let refusal, let priority { refused.append("SCHED_FIFO priority \(priority) (\(refusal))") }
+                if let memoryRefusal { refused.append("locking memory (\(memoryRefusal))") }
+                StandardError.write("attacca: warning: the system refused \(refused.joined(separator: " and ")); \(Realtime.advice)")
+            }
             let interrupted = feed(ring: ring, monitor: monitor, periodNanoseconds: loop.pointee.periodNanoseconds)
             monitor.requestStop()
             thread.join()
             return Outcome(interrupted: interrupted, failureCode: monitor.failureCode, xruns: monitor.xruns,
-                           periods: monitor.periods, realtimeRefusal: refusal)
+                           periods: monitor.periods)
         }
     }
 
