@@ -107,8 +107,10 @@ struct PlayCommand: ParsableCommand {
             throw CommandFailure("PCM device '\(negotiated.device)' failed while playing: \(ALSAError(code: outcome.failureCode, call: "snd_pcm_writei").reason)")
         }
         if !quiet {
-            StandardError.write("attacca: stopped after \(outcome.periods) periods, \(outcome.xruns) xruns")
+            StandardError.write("attacca: stopped after \(outcome.periods) periods")
         }
+        // Always, --quiet included: scripts (the VM harness) read the count from this line.
+        StandardError.write("xruns: \(outcome.xruns)")
     }
 
     /// A parent (a test runner, a service manager) may start us with SIGINT/SIGTERM blocked;
