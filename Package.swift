@@ -39,6 +39,8 @@ let package = Package(
         // Regenerates SoundFonts/Attacca.sf2 and the MIDI files in Examples/.
         .executableTarget(name: "attacca-assets", dependencies: ["AttaccaAssets"]),
         // The minimal embedding example: renders a chord with AttaccaCore alone.
+        // Tools for the VM integration harness (Tests/Integration/vm): PCM clock, capture analysis, test MIDI.
+        .executableTarget(name: "attacca-probe", dependencies: ["CALSA"]),
         .executableTarget(name: "render-chord", dependencies: ["AttaccaCore", "AttaccaAssets"], path: "Examples/RenderChord"),
 
         // Counts malloc calls so tests can prove the render path allocates nothing.
