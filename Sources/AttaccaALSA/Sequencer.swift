@@ -102,13 +102,19 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
             snd_seq_port_info_set_client(port, clientID)
             snd_seq_port_info_set_port(port, -1)
             while snd_seq_query_next_port(handle, port) >= 0 {
-                result.append(Self.describe(port!, clientName: clientName))
+                result.append(Self.describe(port!, clientName: clientName, cardBound: Self.isCardBound(client!)))
             }
         }
         return result
     }
 
-    private static func describe(_ port: OpaquePointer, clientName: String) -> SequencerPort {
+    /// A kernel client that belongs to a sound card: USB keyboards, MIDI interfaces, and
+    /// snd-virmidi's ports (whose port type says SOFTWARE); not "Midi Through" (no card).
+    private static func isCardBound(_ client: OpaquePointer) -> Bool {
+        snd_seq_client_info_get_type(client) == SND_SEQ_KERNEL_CLIENT && snd_seq_client_info_get_card(client) >= 0
+    }
+
+    private static func describe(_ port: OpaquePointer, clientName: String, cardBound: Bool) -> SequencerPort {
         let capability = Int32(bitPattern: snd_seq_port_info_get_capability(port))
         let type = Int32(bitPattern: snd_seq_port_info_get_type(port))
         let source = Int32(SND_SEQ_PORT_CAP_READ | SND_SEQ_PORT_CAP_SUBS_READ)
@@ -117,7 +123,7 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
         return SequencerPort(
             address: SequencerAddress(client: Int(addressPointer.pointee.client), port: Int(addressPointer.pointee.port)),
             clientName: clientName, portName: String(cString: snd_seq_port_info_get_name(port)),
-            isHardware: type & Int32(SND_SEQ_PORT_TYPE_HARDWARE) != 0 && exported,
+            isHardware: (type & Int32(SND_SEQ_PORT_TYPE_HARDWARE) != 0 || cardBound) && exported,
             isSource: capability & source == source && exported)
     }
 
@@ -163,7 +169,11 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
         guard snd_seq_port_info_malloc(&port) >= 0, let port else { return }
         defer { snd_seq_port_info_free(port) }
         guard snd_seq_get_any_port_info(handle, Int32(announced.client), Int32(announced.port), port) >= 0 else { return }
-        let info = Self.describe(port, clientName: "")
+        var client: OpaquePointer?
+        guard snd_seq_client_info_malloc(&client) >= 0, let client else { return }
+        defer { snd_seq_client_info_free(client) }
+        guard snd_seq_get_any_client_info(handle, Int32(announced.client), client) >= 0 else { return }
+        let info = Self.describe(port, clientName: "", cardBound: Self.isCardBound(client))
         guard info.isHardware, info.isSource, info.address.client != address.client else { return }
         if (try? connect(from: info.address)) != nil { connected(info.address) }
     }
