@@ -39,6 +39,8 @@ let package = Package(
         // Regenerates SoundFonts/Attacca.sf2 and the MIDI files in Examples/.
         .executableTarget(name: "attacca-assets", dependencies: ["AttaccaAssets"]),
         // The minimal embedding example: renders a chord with AttaccaCore alone.
+        // Tools for the VM integration harness (Tests/Integration/vm): PCM clock, capture analysis, test MIDI.
+        .executableTarget(name: "attacca-probe", dependencies: ["CALSA"]),
         .executableTarget(name: "render-chord", dependencies: ["AttaccaCore", "AttaccaAssets"], path: "Examples/RenderChord"),
 
         // Measurements reported by hand, not tests: `attacca-bench load [path.sf2]`.
@@ -49,7 +51,7 @@ let package = Package(
 
         .testTarget(name: "AttaccaCoreTests", dependencies: ["AttaccaCore", "AttaccaAssets", "CAllocationCounter"]),
         .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile"]),
-        .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaALSA"]),
+        .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaALSA", "CALSA", "CAllocationCounter"]),
         .testTarget(name: "AttaccaCLITests", dependencies: ["attacca", "AttaccaCore", "AttaccaAudioFile"]),
     ],
     swiftLanguageModes: [.v5]
