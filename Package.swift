@@ -41,6 +41,9 @@ let package = Package(
         // The minimal embedding example: renders a chord with AttaccaCore alone.
         .executableTarget(name: "render-chord", dependencies: ["AttaccaCore", "AttaccaAssets"], path: "Examples/RenderChord"),
 
+        // Measurements reported by hand, not tests: `attacca-bench load [path.sf2]`.
+        .executableTarget(name: "attacca-bench", dependencies: ["AttaccaCore"], path: "Benchmarks/attacca-bench"),
+
         // Counts malloc calls so tests can prove the render path allocates nothing.
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
 

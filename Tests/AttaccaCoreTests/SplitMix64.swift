@@ -1,4 +1,4 @@
-/// A seeded random generator, so randomized tests fail the same way every run.
+/// A seeded random generator, so randomized and corruption tests fail the same way every run.
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
 
