@@ -1,23 +1,67 @@
 // libFuzzer entry point for the SoundFont reader. Compiled into the AttaccaCore module by
-// Tests/Fuzz/run (not part of the Swift package): parses the input as `SoundFont(bytes:)`, then
+// Tests/Fuzz/run (not part of the Swift package): parses the input with `SoundFont(bytes:)` and
+// with `SoundFont(path:)` (from a temporary file) and checks that both agree, then
 // walks what a synthesizer walks after loading (presets, their zones, instruments, samples and
 // the sample points they name) and checks the promises the model makes, so a reader bug that
 // yields an out-of-range index crashes here instead of on stage. Work per input is bounded.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func soundFontFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []
-    let soundFont: SoundFont
-    do {
-        soundFont = try SoundFont(bytes: bytes)
-    } catch {
+    let viaBytes = Result { () throws(SoundFontError) in try SoundFont(bytes: bytes) }
+    // The path a user's file takes: mmap, smpl used in place (or copied when at an odd offset).
+    // It must agree with the in-memory load on every input.
+    let viaPath = SoundFontFuzzFile.shared.load(bytes)
+    switch (viaBytes, viaPath) {
+    case let (.failure(error), .failure(pathError)):
+        precondition(error == pathError, "bytes: \(error); path: \(pathError)")
         // Every error must describe itself (names from the file may hold any character, so only
         // emptiness is checked).
         precondition(!error.description.isEmpty, "empty error text")
-        return 0
+    case let (.success(soundFont), .success(mapped)):
+        precondition(soundFont.info == mapped.info && soundFont.presets == mapped.presets
+                     && soundFont.instruments == mapped.instruments && soundFont.samples == mapped.samples,
+                     "path and bytes loads differ")
+        precondition(soundFont.sampleData.elementsEqual(mapped.sampleData), "sample data differs")
+        precondition((soundFont.sampleData24 == nil) == (mapped.sampleData24 == nil), "sm24 presence differs")
+        if let low = soundFont.sampleData24, let mappedLow = mapped.sampleData24 {
+            precondition(low.elementsEqual(mappedLow), "sm24 data differs")
+        }
+        SoundFontFuzzWalk.walk(soundFont)
+        SoundFontFuzzWalk.walk(mapped)
+    case let (.success, .failure(error)):
+        preconditionFailure("loads from bytes, fails from a file: \(error)")
+    case let (.failure(error), .success):
+        preconditionFailure("loads from a file, fails from bytes: \(error)")
     }
-    SoundFontFuzzWalk.walk(soundFont)
     return 0
+}
+
+/// One unlinked temporary file per fuzzer process, rewritten for each input and opened by
+/// `SoundFont(path:)` through /proc/self/fd.
+final class SoundFontFuzzFile {
+    static let shared = SoundFontFuzzFile()
+    let descriptor: Int32
+    let path: String
+
+    init() {
+        let directory = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+        let name = "\(directory)/attacca-sf2-fuzz-\(getpid())"
+        descriptor = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        precondition(descriptor >= 0, "cannot create \(name)")
+        unlink(name)
+        path = "/proc/self/fd/\(descriptor)"
+    }
+
+    func load(_ bytes: [UInt8]) -> Result<SoundFont, SoundFontError> {
+        precondition(ftruncate(descriptor, 0) == 0)
+        precondition(bytes.isEmpty || pwrite(descriptor, bytes, bytes.count, 0) == bytes.count)
+        return Result { () throws(SoundFontError) in try SoundFont(path: path) }
+    }
 }
 
 enum SoundFontFuzzWalk {
