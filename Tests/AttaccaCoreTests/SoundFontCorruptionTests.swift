@@ -248,6 +248,22 @@ import Glibc
         if let low = font.sampleData24 { #expect(low.count == count) }
     }
 
+    /// Names come from the file; a newline in one must not split the one-line error.
+    @Test func descriptionsStayOnOneLineWhateverTheNames() {
+        let errors: [SoundFontError] = [
+            .notSoundFont(formType: "WA\nE"),
+            .instrumentIndexOutOfRange(preset: "Grand\nPiano\r", zone: 1, index: 9, count: 2),
+            .sampleIndexOutOfRange(instrument: "a\u{7}b", zone: 0, index: 5, count: 1),
+            .sampleOutOfRange(sample: "x\ny", start: 0, end: 10, sampleDataCount: 4),
+        ]
+        for error in errors {
+            #expect(!error.description.contains("\n") && !error.description.contains("\r"))
+            #expect(!error.description.unicodeScalars.contains { $0.properties.generalCategory == .control })
+        }
+        #expect(SoundFontError.instrumentIndexOutOfRange(preset: "Grand\nPiano", zone: 1, index: 9, count: 2)
+            .description.contains("Grand?Piano"))
+    }
+
     @Test func truncationAtEveryOffsetThrowsATruncationError() {
         let bytes = Self.valid
         #expect(Self.error([]) == .emptyFile)

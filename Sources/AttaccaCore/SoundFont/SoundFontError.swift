@@ -49,29 +49,37 @@ public enum SoundFontError: Error, CustomStringConvertible, Equatable, Sendable 
         case .notRIFF:
             return "not a RIFF file: the file does not start with \"RIFF\""
         case .notSoundFont(let formType):
-            return "not a SoundFont: the RIFF form type is \"\(formType)\", expected \"sfbk\""
+            return "not a SoundFont: the RIFF form type is \"\(Self.printable(formType))\", expected \"sfbk\""
         case .truncatedChunk(let id, let declared, let available):
-            return "\(id) chunk truncated: it declares \(declared) bytes but only \(available) are available"
+            return "\(Self.printable(id)) chunk truncated: it declares \(declared) bytes but only \(available) are available"
         case .chunkSizeNotMultiple(let id, let size, let recordSize):
-            return "\(id) chunk size \(size) is not a multiple of its \(recordSize)-byte record size"
+            return "\(Self.printable(id)) chunk size \(size) is not a multiple of its \(recordSize)-byte record size"
         case .invalidChunkSize(let id, let size, let expected):
-            return "\(id) chunk has \(size) bytes, expected \(expected)"
+            return "\(Self.printable(id)) chunk has \(size) bytes, expected \(expected)"
         case .missingChunk(let id):
-            return "required chunk \(id) is missing"
+            return "required chunk \(Self.printable(id)) is missing"
         case .missingTerminalRecord(let chunk):
-            return "\(chunk) chunk has no terminal record"
+            return "\(Self.printable(chunk)) chunk has no terminal record"
         case .unsupportedVersion(let major, let minor):
             return "unsupported SoundFont version \(major).\(minor) (only 2.x is supported)"
         case .indexOutOfOrder(let chunk, let record, let index, let previous):
-            return "\(chunk) record \(record): index \(index) is smaller than the previous record's \(previous)"
+            return "\(Self.printable(chunk)) record \(record): index \(index) is smaller than the previous record's \(previous)"
         case .indexOutOfRange(let chunk, let record, let index, let count):
-            return "\(chunk) record \(record): index \(index) is beyond the \(count) records it points into"
+            return "\(Self.printable(chunk)) record \(record): index \(index) is beyond the \(count) records it points into"
         case .instrumentIndexOutOfRange(let preset, let zone, let index, let count):
-            return "preset \"\(preset)\" zone \(zone): instrument \(index) does not exist (the file has \(count))"
+            return "preset \"\(Self.printable(preset))\" zone \(zone): instrument \(index) does not exist (the file has \(count))"
         case .sampleIndexOutOfRange(let instrument, let zone, let index, let count):
-            return "instrument \"\(instrument)\" zone \(zone): sample \(index) does not exist (the file has \(count))"
+            return "instrument \"\(Self.printable(instrument))\" zone \(zone): sample \(index) does not exist (the file has \(count))"
         case .sampleOutOfRange(let sample, let start, let end, let count):
-            return "sample \"\(sample)\": start \(start) / end \(end) outside the \(count) points of smpl data or end before start"
+            return "sample \"\(Self.printable(sample))\": start \(start) / end \(end) outside the \(count) points of smpl data or end before start"
         }
+    }
+
+    /// Names and chunk ids come from the file: control characters (a newline in a preset name)
+    /// are shown as "?" so the description stays one line.
+    static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control ? "?" : scalar
+        }))
     }
 }
