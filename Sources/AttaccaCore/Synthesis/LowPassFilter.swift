@@ -1,21 +1,24 @@
 /// The SF2 resonant low-pass: FluidSynth's biquad (`fluid_iir_filter.c`, RBJ cookbook low-pass)
 /// with Q in cB reduced by 3.01 dB and the passband gain divided by sqrt(Q). When the cutoff
-/// moves, coefficients glide linearly to the new values across the next sub-block so sweeps do
-/// not click.
+/// moves, coefficients glide to the new values across the next sub-block (in four steps) so
+/// sweeps do not click.
 struct LowPassFilter {
     var b02: Float = 0
     var b1: Float = 0
     var a1: Float = 0
     var a2: Float = 0
-    var b02Step: Float = 0
-    var b1Step: Float = 0
-    var a1Step: Float = 0
-    var a2Step: Float = 0
+    var targetB02: Float = 0
+    var targetB1: Float = 0
+    var targetA1: Float = 0
+    var targetA2: Float = 0
+    /// The targets differ from the current coefficients.
+    var isGliding = false
     var history1: Float = 0
     var history2: Float = 0
     var qLinear: Double = 0.7071
     var gain: Double = 1
     var lastCutoff: Double = -1
+    var lastCutoffCents: Double = -1
     var started = false
 
     /// Resets state for a new note with resonance `centibels` (the initialFilterQ sum).
@@ -24,7 +27,9 @@ struct LowPassFilter {
         history1 = 0
         history2 = 0
         started = false
+        isGliding = false
         lastCutoff = -1
+        qLinear = -1
         setQ(qCentibels)
     }
 
@@ -41,41 +46,143 @@ struct LowPassFilter {
         }
     }
 
-    /// Sets the cutoff (absolute cents) for the next `count` samples; new coefficients are
-    /// reached at the end of them (immediately on the first call after `start`).
+    /// Sets the cutoff (absolute cents) for the next sub-block; the coefficients reach it at the
+    /// sub-block's end (immediately on the first call after `start`).
     @_noLocks
     @inline(__always)
     mutating func update(cutoffCents: Double, sampleRate: Double, count: Int) {
         var cents = cutoffCents
         if cents > 13500 { cents = 13500 } else if cents < 1500 { cents = 1500 }
+        if cents == lastCutoffCents && lastCutoff >= 0 { return }
+        lastCutoffCents = cents
         var hertz = FastMath.centsToHertz(cents)
         if hertz > 0.45 * sampleRate { hertz = 0.45 * sampleRate } else if hertz < 5 { hertz = 5 }
-        let changed = (hertz - lastCutoff).magnitude > 0.01
-        if !changed {
-            if b02Step != 0 || b1Step != 0 || a1Step != 0 || a2Step != 0 {
-                b02Step = 0; b1Step = 0; a1Step = 0; a2Step = 0
-            }
-            return
-        }
+        guard (hertz - lastCutoff).magnitude > 0.01 else { return }
         lastCutoff = hertz
         let omega = 2 * 3.14159265358979323846 * hertz / sampleRate
         let sine = FastMath.sin(omega), cosine = FastMath.cos(omega)
         let alpha = sine / (2 * qLinear)
         let a0Inverse = 1 / (1 + alpha)
-        let newA1 = Float(-2 * cosine * a0Inverse)
-        let newA2 = Float((1 - alpha) * a0Inverse)
-        let newB1 = Float((1 - cosine) * a0Inverse * gain)
-        let newB02 = newB1 * 0.5
+        targetA1 = Float(-2 * cosine * a0Inverse)
+        targetA2 = Float((1 - alpha) * a0Inverse)
+        targetB1 = Float((1 - cosine) * a0Inverse * gain)
+        targetB02 = targetB1 * 0.5
         if !started || count <= 0 {
             started = true
-            a1 = newA1; a2 = newA2; b1 = newB1; b02 = newB02
-            a1Step = 0; a2Step = 0; b1Step = 0; b02Step = 0
+            a1 = targetA1; a2 = targetA2; b1 = targetB1; b02 = targetB02
+            isGliding = false
         } else {
-            let n = Float(count)
-            a1Step = (newA1 - a1) / n
-            a2Step = (newA2 - a2) / n
-            b1Step = (newB1 - b1) / n
-            b02Step = (newB02 - b02) / n
+            isGliding = true
+        }
+    }
+
+    /// Filters `count` samples in place; `span` is the sub-block length the glide spreads over.
+    @_noLocks
+    @inline(__always)
+    mutating func process(_ buffer: UnsafeMutablePointer<Float>, count: Int, span: Int) {
+        if !isGliding {
+            run(buffer, 0, count)
+            return
+        }
+        let startA1 = a1, startA2 = a2, startB1 = b1, startB02 = b02
+        let segment = (span + 3) / 4
+        var from = 0
+        while from < count {
+            let to = min(from + segment, count)
+            // Coefficients for this quarter: the glide's value at the quarter's end.
+            let t = Float(min(from + segment, span)) / Float(span)
+            a1 = startA1 + (targetA1 - startA1) * t
+            a2 = startA2 + (targetA2 - startA2) * t
+            b1 = startB1 + (targetB1 - startB1) * t
+            b02 = startB02 + (targetB02 - startB02) * t
+            run(buffer, from, to)
+            from = to
+        }
+        a1 = targetA1; a2 = targetA2; b1 = targetB1; b02 = targetB02
+        isGliding = false
+    }
+
+    /// The biquad over buffer[from..<to] with fixed coefficients (direct form I, as FluidSynth).
+    @_noLocks
+    @inline(__always)
+    mutating func run(_ buffer: UnsafeMutablePointer<Float>, _ from: Int, _ to: Int) {
+        var h1 = history1, h2 = history2
+        let a1 = a1, a2 = a2, b1 = b1, b02 = b02
+        var i = from
+        while i < to {
+            // x - a2·h2 does not depend on the previous sample's result: only a1·h1 is on the
+            // recursive path, which keeps the loop's latency chain to one multiply and one add.
+            let partial = buffer[i] - a2 * h2
+            let center = partial - a1 * h1
+            buffer[i] = b02 * (center + h2) + b1 * h1
+            h2 = h1
+            h1 = center
+            i += 1
+        }
+        history1 = h1
+        history2 = h2
+    }
+
+    /// Sets the coefficients to fraction `t` of the way from `start` to the targets.
+    @_noLocks
+    @inline(__always)
+    mutating func glide(from start: (Float, Float, Float, Float), _ t: Float) {
+        a1 = start.0 + (targetA1 - start.0) * t
+        a2 = start.1 + (targetA2 - start.1) * t
+        b1 = start.2 + (targetB1 - start.2) * t
+        b02 = start.3 + (targetB02 - start.3) * t
+    }
+
+    /// Filters two voices' buffers of equal length in one loop and mixes both into the output
+    /// with their gain ramps (`ramp*` are start and per-frame step for left and right). Each
+    /// biquad's recursion is a latency chain; two independent chains side by side, with the
+    /// mixing filling the gaps, take little more time than one.
+    @_noLocks
+    @inline(__always)
+    static func processPairAndMix(_ a: inout LowPassFilter, _ x: UnsafeMutablePointer<Float>,
+                                  _ b: inout LowPassFilter, _ y: UnsafeMutablePointer<Float>, count: Int, span: Int,
+                                  rampA: (Float, Float, Float, Float), rampB: (Float, Float, Float, Float),
+                                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+        let glideA = a.isGliding, glideB = b.isGliding
+        let startA = (a.a1, a.a2, a.b1, a.b02), startB = (b.a1, b.a2, b.b1, b.b02)
+        let segment = (glideA || glideB) ? (span + 3) / 4 : count
+        var from = 0
+        // Running gains, one step added per frame.
+        var leftA = rampA.0, rightA = rampA.2, leftB = rampB.0, rightB = rampB.2
+        let leftStepA = rampA.1, rightStepA = rampA.3, leftStepB = rampB.1, rightStepB = rampB.3
+        while from < count {
+            let to = min(from + segment, count)
+            let t = Float(min(from + segment, span)) / Float(span)
+            if glideA { a.glide(from: startA, t) }
+            if glideB { b.glide(from: startB, t) }
+            var ha1 = a.history1, ha2 = a.history2, hb1 = b.history1, hb2 = b.history2
+            let aa1 = a.a1, aa2 = a.a2, ab1 = a.b1, ab02 = a.b02
+            let ba1 = b.a1, ba2 = b.a2, bb1 = b.b1, bb02 = b.b02
+            var i = from
+            while i < to {
+                let pa = x[i] - aa2 * ha2, pb = y[i] - ba2 * hb2
+                let ca = pa - aa1 * ha1, cb = pb - ba1 * hb1
+                let outA = ab02 * (ca + ha2) + ab1 * ha1
+                let outB = bb02 * (cb + hb2) + bb1 * hb1
+                ha2 = ha1; ha1 = ca
+                hb2 = hb1; hb1 = cb
+                leftA += leftStepA; rightA += rightStepA
+                leftB += leftStepB; rightB += rightStepB
+                left[i] += outA * leftA + outB * leftB
+                right[i] += outA * rightA + outB * rightB
+                i += 1
+            }
+            a.history1 = ha1; a.history2 = ha2
+            b.history1 = hb1; b.history2 = hb2
+            from = to
+        }
+        if glideA {
+            a.a1 = a.targetA1; a.a2 = a.targetA2; a.b1 = a.targetB1; a.b02 = a.targetB02
+            a.isGliding = false
+        }
+        if glideB {
+            b.a1 = b.targetA1; b.a2 = b.targetA2; b.b1 = b.targetB1; b.b02 = b.targetB02
+            b.isGliding = false
         }
     }
 }

@@ -8,7 +8,7 @@
 public struct Synthesizer: ~Copyable, SoundEngine {
     public let settings: SynthesizerSettings
     /// Frames between parameter updates (envelopes, LFOs, pitch, filter coefficients).
-    public static var subBlockSize: Int { 64 }
+    public static var subBlockSize: Int { 64 }  // voiceScratch holds one
     public static var channelCount: Int { 16 }
 
     /// Keeps the sample memory alive; never touched while rendering.
@@ -26,6 +26,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let keyPressure: UnsafeMutablePointer<UInt8>
     /// Summed modulator outputs per generator for the voice being (re)computed.
     let modulationScratch: UnsafeMutablePointer<Float>
+    /// Two sub-blocks (a pair of voices) of samples between interpolation, filter and mix.
+    let voiceScratch: UnsafeMutablePointer<Float>
     let outputRate: Double
     let isCubic: Bool
     /// Counts render blocks; voices remember the block they started in.
@@ -59,6 +61,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         keyPressure = .allocate(capacity: Self.channelCount * 128)
         modulationScratch = .allocate(capacity: GeneratorType.count)
         modulationScratch.initialize(repeating: 0, count: GeneratorType.count)
+        voiceScratch = .allocate(capacity: 128)
+        voiceScratch.initialize(repeating: 0, count: 128)
         outputRate = Double(settings.sampleRate)
         isCubic = settings.interpolation == .cubic
         for channel in 0..<Self.channelCount {
@@ -76,6 +80,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         controllers.deallocate()
         keyPressure.deallocate()
         modulationScratch.deallocate()
+        voiceScratch.deallocate()
     }
 
     // MARK: Rendering
@@ -117,14 +122,49 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         right.update(repeating: 0, count: frameCount)
         let voices = pool.voices
         let capacity = pool.capacity
+        let scratchA = voiceScratch, scratchB = voiceScratch + 64
         var offset = 0
         while offset < frameCount {
             let count = min(Self.subBlockSize, frameCount - offset)
+            let outLeft = left + offset, outRight = right + offset
+            // Voices go in pairs so their filters can run side by side (see processPair).
+            var pending = -1, pendingProduced = 0
             if pool.activeCount > 0 {
                 for i in 0..<capacity where voices[i].isActive {
-                    let alive = voices[i].render(count: count, left: left + offset, right: right + offset,
-                                                 data: sampleData, outputRate: outputRate, cubic: isCubic)
-                    if !alive { pool.free(i) }
+                    if pending < 0 {
+                        pendingProduced = voices[i].prepare(count: count, scratch: scratchA, data: sampleData,
+                                                            outputRate: outputRate, cubic: isCubic)
+                        pending = i
+                        continue
+                    }
+                    let produced = voices[i].prepare(count: count, scratch: scratchB, data: sampleData,
+                                                     outputRate: outputRate, cubic: isCubic)
+                    let aliveA: Bool, aliveB: Bool
+                    if produced == pendingProduced {
+                        LowPassFilter.processPairAndMix(
+                            &voices[pending].filter, scratchA, &voices[i].filter, scratchB, count: produced, span: count,
+                            rampA: voices[pending].gainRamp(count: count), rampB: voices[i].gainRamp(count: count),
+                            left: outLeft, right: outRight)
+                        aliveA = voices[pending].finishMix(count: count, produced: produced)
+                        aliveB = voices[i].finishMix(count: count, produced: produced)
+                    } else {
+                        voices[pending].filter.process(scratchA, count: pendingProduced, span: count)
+                        voices[i].filter.process(scratchB, count: produced, span: count)
+                        aliveA = voices[pending].mix(count: count, produced: pendingProduced, scratch: scratchA,
+                                                     left: outLeft, right: outRight)
+                        aliveB = voices[i].mix(count: count, produced: produced, scratch: scratchB,
+                                               left: outLeft, right: outRight)
+                    }
+                    if !aliveA { pool.free(pending) }
+                    if !aliveB { pool.free(i) }
+                    pending = -1
+                }
+                if pending >= 0 {
+                    voices[pending].filter.process(scratchA, count: pendingProduced, span: count)
+                    if !voices[pending].mix(count: count, produced: pendingProduced, scratch: scratchA,
+                                            left: outLeft, right: outRight) {
+                        pool.free(pending)
+                    }
                 }
             }
             offset += count

@@ -35,7 +35,10 @@ struct Voice {
     var loopEnd = 0
     /// 0 no loop, 1 continuous loop, 3 loop until release.
     var loopMode = 0
-    var phase: Double = 0
+    /// Playback position in sample points, 32.32 fixed point.
+    var phase: UInt64 = 0
+    /// An unlooped sample played past its end.
+    var sampleEnded = false
     /// sample rate / output rate.
     var rateRatio: Double = 1
     /// Pitch the sample plays at without transposition, in cents (root key × 100 - correction).
@@ -44,6 +47,16 @@ struct Voice {
     // MARK: Modulated parameters (recomputed when the channel's controllers change)
     var pitchCents: Double = 6000
     var attenuation: Float = 0
+    /// `attenuation` as a gain factor.
+    var attenuationGain: Double = 1
+
+    // Per-sub-block results kept while their inputs do not change (sustained notes).
+    var cachedEnvelopeValue: Float = -1
+    var cachedLfoCentibels: Float = 0
+    var cachedIsAttack = false
+    var cachedEnvelopeGain: Double = 0
+    var cachedPitch: Double = -1e9
+    var cachedIncrement: Double = 1
     var panLeft: Float = 0.70655
     var panRight: Float = 0.70655
     var filterCutoffCents: Double = 13500
@@ -68,6 +81,10 @@ struct Voice {
     var amplitudeScale: Float = 1.0 / 32768
     /// Envelope × attenuation gain at the end of the last sub-block (stealing picks the quietest).
     var amplitude: Float = 0
+    /// Gains and end state `prepare` computed for `mix`.
+    var pendingLeft: Float = 0
+    var pendingRight: Float = 0
+    var pendingFinished = false
 
     /// Whether the sample is looping now.
     @inline(__always)
@@ -100,7 +117,8 @@ struct Voice {
         loopEnd = clamp(sample.loopEnd + offset(3, 50), start, end)
         loopMode = Int(g[54 /* sampleModes */]) & 3
         if loopMode == 2 || loopEnd - loopStart < 2 { loopMode = 0 }
-        phase = Double(start)
+        phase = UInt64(start) << 32
+        sampleEnded = false
         rateRatio = Double(sample.sampleRate > 0 ? sample.sampleRate : 44100) / outputRate
 
         let overridingRoot = Int(g[58 /* overridingRootKey */])
@@ -142,6 +160,8 @@ struct Voice {
         gainLeft = 0
         gainRight = 0
         amplitude = 0
+        cachedEnvelopeValue = -1
+        cachedPitch = -1e9
 
         applyModulation(generators: g, modulation: m, channelState: channelState)
     }
@@ -162,6 +182,7 @@ struct Voice {
         var centibels = 0.4 * g[48 /* initialAttenuation */] + m[48 /* initialAttenuation */]
         centibels = centibels < 0 ? 0 : (centibels > 1440 ? 1440 : centibels)
         attenuation = centibels
+        attenuationGain = FastMath.centibelsToGain(Double(centibels))
 
         let pans = PanLaw.gains(pan: value(17 /* pan */))
         panLeft = pans.left
@@ -196,12 +217,13 @@ struct Voice {
         isReleased = true
     }
 
-    /// Renders `count` frames (at most one sub-block) and adds them to `left` and `right`.
-    /// Returns false when the voice has finished and its slot can be freed.
+    /// First half of rendering one sub-block of `count` frames (at most 64): advances envelopes
+    /// and LFOs, sets the gain targets and filter cutoff, and interpolates the sample into
+    /// `scratch`. Returns the number of points written (fewer if an unlooped sample ended).
     @_noLocks
     @inline(__always)
-    mutating func render(count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
-                         data: UnsafePointer<Int16>, outputRate: Double, cubic: Bool) -> Bool {
+    mutating func prepare(count: Int, scratch: UnsafeMutablePointer<Float>, data: UnsafePointer<Int16>,
+                          outputRate: Double, cubic: Bool) -> Int {
         // Parameters at the end of this sub-block; gains ramp linearly towards them.
         volumeEnvelope.advance(count)
         modulationEnvelope.advance(count)
@@ -216,15 +238,24 @@ struct Voice {
         } else if case .delay = volumeEnvelope.stage {
             targetAmplitude = 0
         } else {
-            let lfoCentibels = Double(modLfo.value * -modLfoToVolume)
+            let lfoCentibels = modLfo.value * -modLfoToVolume
             var envelopeGain: Double
-            if case .attack = volumeEnvelope.stage {
-                envelopeGain = Double(volumeEnvelope.value) * FastMath.centibelsToGain(lfoCentibels)
+            let isAttack: Bool
+            if case .attack = volumeEnvelope.stage { isAttack = true } else { isAttack = false }
+            if volumeEnvelope.value == cachedEnvelopeValue && lfoCentibels == cachedLfoCentibels
+                && isAttack == cachedIsAttack {
+                envelopeGain = cachedEnvelopeGain  // sustain, hold: nothing moved
+            } else if isAttack {
+                envelopeGain = Double(volumeEnvelope.value) * FastMath.centibelsToGain(Double(lfoCentibels))
             } else {
-                envelopeGain = FastMath.centibelsToGain(960 * (1 - Double(volumeEnvelope.value)) + lfoCentibels)
-                if volumeEnvelope.value <= 0 { finished = true }
+                envelopeGain = FastMath.centibelsToGain(960 * (1 - Double(volumeEnvelope.value)) + Double(lfoCentibels))
             }
-            let level = envelopeGain * FastMath.centibelsToGain(Double(attenuation))
+            cachedEnvelopeValue = volumeEnvelope.value
+            cachedLfoCentibels = lfoCentibels
+            cachedIsAttack = isAttack
+            cachedEnvelopeGain = envelopeGain
+            if !isAttack && volumeEnvelope.value <= 0 { finished = true }
+            let level = envelopeGain * attenuationGain
             // Below -100 dB in release: inaudible, free the voice.
             if isReleased && level < 1e-5 { finished = true }
             targetAmplitude = Float(level)
@@ -235,23 +266,84 @@ struct Voice {
 
         let pitch = pitchCents + Double(modLfo.value * modLfoToPitch + vibLfo.value * vibLfoToPitch
                                         + modulationEnvelope.value * modEnvToPitch)
-        let increment = FastMath.exp2((pitch - rootCents) / 1200) * rateRatio
+        if pitch != cachedPitch {
+            cachedPitch = pitch
+            cachedIncrement = FastMath.exp2((pitch - rootCents) / 1200) * rateRatio
+            if cachedIncrement > 1024 { cachedIncrement = 1024 }  // keeps the 32.32 step in range
+        }
+        let increment = cachedIncrement
         filter.update(cutoffCents: filterCutoffCents + Double(modLfo.value * modLfoToFilter + modulationEnvelope.value * modEnvToFilter),
                       sampleRate: outputRate, count: count)
 
+        pendingLeft = targetLeft
+        pendingRight = targetRight
+        pendingFinished = finished
+        // Interpolate the sample into the scratch buffer; the caller filters it, then mixes.
+        return interpolate(into: scratch, count: count, increment: increment, data: data, cubic: cubic)
+    }
+
+    /// Adds `produced` filtered points of a `count`-frame sub-block to the output with gains
+    /// ramping linearly from the last sub-block's values to the new ones. Returns false when
+    /// the voice has finished and its slot can be freed.
+    @_noLocks
+    @inline(__always)
+    mutating func mix(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
+                      left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) -> Bool {
+        let ramp = gainRamp(count: count)
+        var i = 0
+        while i < produced {
+            let step = Float(i + 1)
+            let y = scratch[i]
+            left[i] += y * (ramp.0 + ramp.1 * step)
+            right[i] += y * (ramp.2 + ramp.3 * step)
+            i += 1
+        }
+        return finishMix(count: count, produced: produced)
+    }
+
+    /// Left start, left step, right start, right step of this sub-block's gain ramp.
+    @_noLocks
+    @inline(__always)
+    func gainRamp(count: Int) -> (Float, Float, Float, Float) {
+        let n = Float(count)
+        return (gainLeft, (pendingLeft - gainLeft) / n, gainRight, (pendingRight - gainRight) / n)
+    }
+
+    /// Moves the gains to where the ramp ended; returns false when the voice has finished.
+    @_noLocks
+    @inline(__always)
+    mutating func finishMix(count: Int, produced: Int) -> Bool {
+        let targetLeft = pendingLeft, targetRight = pendingRight
         let n = Float(count)
         let stepLeft = (targetLeft - gainLeft) / n, stepRight = (targetRight - gainRight) / n
-        var gl = gainLeft, gr = gainRight
-        var b02 = filter.b02, b1 = filter.b1, a1 = filter.a1, a2 = filter.a2
-        let b02Step = filter.b02Step, b1Step = filter.b1Step, a1Step = filter.a1Step, a2Step = filter.a2Step
-        var h1 = filter.history1, h2 = filter.history2
+        let startLeft = gainLeft, startRight = gainRight
+        let reachedEnd = produced < count || sampleEnded
+        if produced == count {
+            gainLeft = targetLeft
+            gainRight = targetRight
+        } else {
+            gainLeft = startLeft + stepLeft * Float(produced)
+            gainRight = startRight + stepRight * Float(produced)
+        }
+        return !(pendingFinished || reachedEnd)
+    }
+
+    /// Writes up to `count` interpolated points to `output`, advancing the phase; returns how
+    /// many were written (fewer when an unlooped sample ends, which sets `sampleEnded`).
+    /// Runs of points whose four neighbours are all inside the sample go through a loop with
+    /// no bounds checks; only points near the loop end or sample edges take the careful path.
+    @_noLocks
+    @inline(__always)
+    mutating func interpolate(into output: UnsafeMutablePointer<Float>, count: Int, increment: Double,
+                              data: UnsafePointer<Int16>, cubic: Bool) -> Int {
+        let step = UInt64(increment * 4294967296.0)
         var position = phase
         let looping = isLooping
         let limit = looping ? loopEnd : end
-        let loopLength = Double(loopEnd - loopStart)
-        let loopEndPosition = Double(loopEnd), endPosition = Double(end)
         let first = start, loopFirst = loopStart, loopLast = loopEnd
-        var reachedEnd = false
+        let loopLength = UInt64(loopEnd - loopStart) << 32
+        let loopEndFixed = UInt64(loopEnd) << 32, endFixed = UInt64(end) << 32
+        let scale: Float = 1.0 / 4294967296.0
 
         @inline(__always) func point(_ j: Int) -> Float {
             var j = j
@@ -266,60 +358,84 @@ struct Voice {
 
         var i = 0
         while i < count {
-            let index = Int(position)
-            let fraction = Float(position - Double(index))
-            var x: Float
-            if cubic {
-                let p0: Float, p1: Float, p2: Float, p3: Float
-                if index > first && index + 2 < limit {
-                    p0 = Float(data[index - 1]); p1 = Float(data[index]); p2 = Float(data[index + 1]); p3 = Float(data[index + 2])
+            let index = Int(truncatingIfNeeded: position >> 32)
+            if index > first && index + 2 < limit && step > 0 {
+                // Points k = 0, 1, ... with index + 2 < limit: position + k·step < (limit - 2) << 32.
+                let safeFixed = UInt64(limit - 2) << 32
+                var run = Int((safeFixed - position - 1) / step) + 1
+                if run > count - i { run = count - i }
+                var p = position
+                let out = output + i
+                if cubic {
+                    // Four outputs per iteration in SIMD lanes: each lane loads its four
+                    // neighbouring points with one 64-bit read, the Catmull-Rom weights are
+                    // computed for all lanes at once, and the rows are transposed into columns.
+                    var j = 0
+                    // Fractions: the low 32 bits of each lane's position, wrapping like the
+                    // 64-bit sum, kept to 24 bits so they convert as signed integers.
+                    let step32 = UInt32(truncatingIfNeeded: step)
+                    let fractionOffsets = SIMD4<UInt32>(0, step32, 2 &* step32, 3 &* step32)
+                    let fractionScale: Float = 1.0 / 16777216.0
+                    while j + 4 <= run {
+                        let low = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: p)) &+ fractionOffsets
+                        let f = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: low &>> 8)) * fractionScale
+                        let r0 = Self.row(data, p), r1 = Self.row(data, p &+ step)
+                        let r2 = Self.row(data, p &+ 2 &* step), r3 = Self.row(data, p &+ 3 &* step)
+                        let c0 = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]), c1 = SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
+                        let c2 = SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]), c3 = SIMD4<Float>(r0[3], r1[3], r2[3], r3[3])
+                        let w0 = f * (-0.5 + f * (1 - 0.5 * f))
+                        let w1 = 1 + f * f * (1.5 * f - 2.5)
+                        let w2 = f * (0.5 + f * (2 - 1.5 * f))
+                        let w3 = 0.5 * f * f * (f - 1)
+                        let y = w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3
+                        UnsafeMutableRawPointer(out + j).storeBytes(of: y, as: SIMD4<Float>.self)
+                        p &+= 4 &* step
+                        j += 4
+                    }
+                    while j < run {
+                        let s = data + Int(truncatingIfNeeded: p >> 32)
+                        let fraction = Float(UInt32(truncatingIfNeeded: p)) * scale
+                        out[j] = SampleInterpolation.cubic(Float(s[-1]), Float(s[0]), Float(s[1]), Float(s[2]), fraction)
+                        p &+= step
+                        j += 1
+                    }
                 } else {
-                    p0 = point(index - 1); p1 = point(index); p2 = point(index + 1); p3 = point(index + 2)
+                    for j in 0..<run {
+                        let s = data + Int(truncatingIfNeeded: p >> 32)
+                        let fraction = Float(UInt32(truncatingIfNeeded: p)) * scale
+                        out[j] = SampleInterpolation.linear(Float(s[0]), Float(s[1]), fraction)
+                        p &+= step
+                    }
                 }
-                x = SampleInterpolation.cubic(p0, p1, p2, p3, fraction)
+                position = p
+                i += run
             } else {
-                let p1: Float, p2: Float
-                if index + 1 < limit {
-                    p1 = Float(data[index]); p2 = Float(data[index + 1])
+                let fraction = Float(UInt32(truncatingIfNeeded: position)) * scale
+                if cubic {
+                    output[i] = SampleInterpolation.cubic(point(index - 1), point(index), point(index + 1), point(index + 2), fraction)
                 } else {
-                    p1 = point(index); p2 = point(index + 1)
+                    output[i] = SampleInterpolation.linear(point(index), point(index + 1), fraction)
                 }
-                x = SampleInterpolation.linear(p1, p2, fraction)
+                position &+= step
+                i += 1
             }
-            position += increment
             if looping {
-                if position >= loopEndPosition { position -= loopLength }
-            } else if position >= endPosition {
-                reachedEnd = true
+                while position >= loopEndFixed && loopLength > 0 { position -= loopLength }
+            } else if position >= endFixed {
+                sampleEnded = true
+                break
             }
-
-            let center = x - a1 * h1 - a2 * h2
-            let y = b02 * (center + h2) + b1 * h1
-            h2 = h1
-            h1 = center
-            b02 += b02Step; b1 += b1Step; a1 += a1Step; a2 += a2Step
-
-            gl += stepLeft
-            gr += stepRight
-            left[i] += y * gl
-            right[i] += y * gr
-            i += 1
-            if reachedEnd { break }
         }
-
         phase = position
-        filter.history1 = h1
-        filter.history2 = h2
-        if i == count {
-            filter.b02 = b02; filter.b1 = b1; filter.a1 = a1; filter.a2 = a2
-            gainLeft = targetLeft
-            gainRight = targetRight
-        } else {
-            gainLeft = gl
-            gainRight = gr
-        }
-        // Filter coefficients reached their targets; later sub-blocks start from them.
-        filter.b02Step = 0; filter.b1Step = 0; filter.a1Step = 0; filter.a2Step = 0
-        return !(finished || reachedEnd)
+        return i
+    }
+
+    /// The four points around 32.32 position `q` (q-1 ... q+2) as floats, from one 64-bit read.
+    @_noLocks
+    @inline(__always)
+    static func row(_ data: UnsafePointer<Int16>, _ q: UInt64) -> SIMD4<Float> {
+        let base = UnsafeRawPointer(data + (Int(truncatingIfNeeded: q >> 32) - 1))
+        let points = unsafeBitCast(base.loadUnaligned(as: UInt64.self), to: SIMD4<Int16>.self)
+        return SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: points))
     }
 }
