@@ -65,13 +65,10 @@ func load(_ arguments: ArraySlice<String>) -> Int32 {
 let sampleRate = 48000
 let benchGain: Float = 0.5
 let blockSize = 512
+/// Voices per engine (both engines alike); ATTACCA_BENCH_POLYPHONY overrides the default 256.
+let benchPolyphony = getenv("ATTACCA_BENCH_POLYPHONY").flatMap { Int(String(cString: $0)) } ?? 256
 
-func statistics(_ values: [Double], digits: Double = 100) -> String {
-    let sorted = values.sorted()
-    return "min \((sorted[0] * digits).rounded() / digits), median \((sorted[sorted.count / 2] * digits).rounded() / digits)"
-}
-
-/// Renders `frames` frames of `midi` (then silence-free tail) into `left`/`right`; returns wall seconds.
+/// Renders `frames` frames of `midi` (past its end: release tail, no events) into `left`/`right`; returns wall seconds.
 /// With `countAllocations`, malloc calls inside the engine/sequencer render calls are added to `allocations`.
 func renderFile<E: SoundEngine & ~Copyable>(_ engine: inout E, _ midi: MidiFile, frames: Int,
                                             left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
@@ -101,11 +98,11 @@ func timedRender(_ kind: EngineKind, font: SoundFont, fontPath: String, midi: Mi
                  countAllocations: Bool = false, allocations: inout Int64) throws -> Double {
     switch kind {
     case .native:
-        var engine = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, gain: benchGain))
+        var engine = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain))
         return renderFile(&engine, midi, frames: frames, left: left, right: right,
                           countAllocations: countAllocations, allocations: &allocations)
     case .fluidsynth:
-        var engine = try FluidSynthEngine(soundFontPath: fontPath, sampleRate: sampleRate, gain: benchGain)
+        var engine = try FluidSynthEngine(soundFontPath: fontPath, sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain)
         return renderFile(&engine, midi, frames: frames, left: left, right: right,
                           countAllocations: countAllocations, allocations: &allocations)
     }
@@ -221,7 +218,15 @@ func compare(_ arguments: ArraySlice<String>) throws -> Int32 {
         let native = inputs.channels
         _ = try timedRender(.fluidsynth, font: inputs.font, fontPath: fontPath, midi: inputs.midi, frames: inputs.frames,
                             left: inputs.left, right: inputs.right, allocations: &unused)
-        print("  \(midiPath): \(comparison.compare(native, inputs.channels))")
+        let fluid = inputs.channels
+        print("  \(midiPath): \(comparison.compare(native, fluid))")
+        // Where they differ: the same metrics over 2-second segments.
+        let segment = 2 * sampleRate
+        for start in stride(from: 0, to: inputs.frames, by: segment) {
+            let end = min(start + segment, inputs.frames)
+            let slice = { (signal: [[Float]]) in signal.map { Array($0[start..<end]) } }
+            print("    \(start / sampleRate)-\(end / sampleRate) s: \(comparison.compare(slice(native), slice(fluid)))")
+        }
     }
     return 0
 }
