@@ -80,6 +80,7 @@ extension Synthesizer {
             computeModulation(for: voice)
             voice.pointee.begin(generators: UnsafePointer(generators), modulation: UnsafePointer(modulationScratch),
                                 sample: regions.samples[region.sampleIndex], sampleDataCount: sampleDataCount,
+                                has24BitSamples: sampleData24 != nil,
                                 channelState: channels[channel], outputRate: outputRate, outputGain: settings.gain)
             // The sostenuto pedal holds only notes that were down when it was pressed.
         }

@@ -14,6 +14,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     /// Keeps the sample memory alive; never touched while rendering.
     let soundFont: SoundFont
     let sampleData: UnsafePointer<Int16>
+    /// The sm24 low bytes, when the font has them for every point (24-bit samples).
+    let sampleData24: UnsafePointer<UInt8>?
     let sampleDataCount: Int
     /// Zero points used when the SoundFont has no sample data at all.
     let silence: UnsafeMutablePointer<Int16>
@@ -26,8 +28,13 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let keyPressure: UnsafeMutablePointer<UInt8>
     /// Summed modulator outputs per generator for the voice being (re)computed.
     let modulationScratch: UnsafeMutablePointer<Float>
-    /// Two sub-blocks (a pair of voices) of samples between interpolation, filter and mix.
+    /// Four sub-blocks (a group of voices) of samples between interpolation, filter and mix.
     let voiceScratch: UnsafeMutablePointer<Float>
+    /// The active voice slots as they were at the start of the sub-block being rendered.
+    let slotSnapshot: UnsafeMutablePointer<Int32>
+    /// The up to four voices prepared and waiting to be filtered and mixed together.
+    let groupSlots: UnsafeMutablePointer<Int>
+    let groupProduced: UnsafeMutablePointer<Int>
     let outputRate: Double
     let isCubic: Bool
     /// Counts render blocks; voices remember the block they started in.
@@ -55,14 +62,25 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             sampleData = UnsafePointer(silence)
             sampleDataCount = 0
         }
+        if let low = soundFont.sampleData24, low.count >= sampleDataCount, sampleDataCount > 0 {
+            sampleData24 = low.baseAddress
+        } else {
+            sampleData24 = nil
+        }
         pool = VoicePool(capacity: settings.polyphony)
         channels = .allocate(capacity: Self.channelCount)
         controllers = .allocate(capacity: Self.channelCount * 128)
         keyPressure = .allocate(capacity: Self.channelCount * 128)
         modulationScratch = .allocate(capacity: GeneratorType.count)
         modulationScratch.initialize(repeating: 0, count: GeneratorType.count)
-        voiceScratch = .allocate(capacity: 128)
-        voiceScratch.initialize(repeating: 0, count: 128)
+        voiceScratch = .allocate(capacity: 256)
+        voiceScratch.initialize(repeating: 0, count: 256)
+        slotSnapshot = .allocate(capacity: settings.polyphony)
+        slotSnapshot.initialize(repeating: 0, count: settings.polyphony)
+        groupSlots = .allocate(capacity: 4)
+        groupSlots.initialize(repeating: 0, count: 4)
+        groupProduced = .allocate(capacity: 4)
+        groupProduced.initialize(repeating: 0, count: 4)
         outputRate = Double(settings.sampleRate)
         isCubic = settings.interpolation == .cubic
         for channel in 0..<Self.channelCount {
@@ -81,6 +99,9 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         keyPressure.deallocate()
         modulationScratch.deallocate()
         voiceScratch.deallocate()
+        slotSnapshot.deallocate()
+        groupSlots.deallocate()
+        groupProduced.deallocate()
     }
 
     // MARK: Rendering
@@ -121,53 +142,71 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         left.update(repeating: 0, count: frameCount)
         right.update(repeating: 0, count: frameCount)
         let voices = pool.voices
-        let capacity = pool.capacity
-        let scratchA = voiceScratch, scratchB = voiceScratch + 64
         var offset = 0
         while offset < frameCount {
             let count = min(Self.subBlockSize, frameCount - offset)
             let outLeft = left + offset, outRight = right + offset
-            // Voices go in pairs so their filters can run side by side (see processPair).
-            var pending = -1, pendingProduced = 0
-            if pool.activeCount > 0 {
-                for i in 0..<capacity where voices[i].isActive {
-                    if pending < 0 {
-                        pendingProduced = voices[i].prepare(count: count, scratch: scratchA, data: sampleData,
-                                                            outputRate: outputRate, cubic: isCubic)
-                        pending = i
-                        continue
-                    }
-                    let produced = voices[i].prepare(count: count, scratch: scratchB, data: sampleData,
-                                                     outputRate: outputRate, cubic: isCubic)
-                    let aliveA: Bool, aliveB: Bool
-                    if produced == pendingProduced {
-                        LowPassFilter.processPairAndMix(
-                            &voices[pending].filter, scratchA, &voices[i].filter, scratchB, count: produced, span: count,
-                            rampA: voices[pending].gainRamp(count: count), rampB: voices[i].gainRamp(count: count),
-                            left: outLeft, right: outRight)
-                        aliveA = voices[pending].finishMix(count: count, produced: produced)
-                        aliveB = voices[i].finishMix(count: count, produced: produced)
-                    } else {
-                        voices[pending].filter.process(scratchA, count: pendingProduced, span: count)
-                        voices[i].filter.process(scratchB, count: produced, span: count)
-                        aliveA = voices[pending].mix(count: count, produced: pendingProduced, scratch: scratchA,
-                                                     left: outLeft, right: outRight)
-                        aliveB = voices[i].mix(count: count, produced: produced, scratch: scratchB,
-                                               left: outLeft, right: outRight)
-                    }
-                    if !aliveA { pool.free(pending) }
-                    if !aliveB { pool.free(i) }
-                    pending = -1
-                }
-                if pending >= 0 {
-                    voices[pending].filter.process(scratchA, count: pendingProduced, span: count)
-                    if !voices[pending].mix(count: count, produced: pendingProduced, scratch: scratchA,
-                                            left: outLeft, right: outRight) {
-                        pool.free(pending)
+            let activeCount = pool.activeCount
+            if activeCount > 0 {
+                // Freeing reorders the active list, so walk a copy taken before this sub-block.
+                let slots = pool.activeSlots
+                for k in 0..<activeCount { slotSnapshot[k] = slots[k] }
+                // Voices go in groups of four so their filters run side by side.
+                var filled = 0
+                for k in 0..<activeCount {
+                    let i = Int(slotSnapshot[k])
+                    groupProduced[filled] = voices[i].prepare(
+                        count: count, scratch: voiceScratch + 64 * filled, data: sampleData, lowBytes: sampleData24,
+                        outputRate: outputRate, cubic: isCubic)
+                    groupSlots[filled] = i
+                    filled += 1
+                    if filled == 4 {
+                        flushGroup(filled, count: count, left: outLeft, right: outRight)
+                        filled = 0
                     }
                 }
+                if filled > 0 { flushGroup(filled, count: count, left: outLeft, right: outRight) }
             }
             offset += count
+        }
+    }
+
+    /// Filters and mixes the `size` voices prepared into `groupSlots`/`voiceScratch`: four at
+    /// once when all four have full sub-blocks, otherwise in pairs and singly.
+    @_noLocks
+    @inline(__always)
+    mutating func flushGroup(_ size: Int, count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+        let voices = pool.voices
+        let slots = groupSlots, produced = groupProduced
+        if size == 4 && produced[0] == count && produced[1] == count && produced[2] == count && produced[3] == count {
+            LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, left: left, right: right)
+            for k in 0..<4 where !voices[slots[k]].finishMix(count: count, produced: count) {
+                pool.free(slots[k])
+            }
+            return
+        }
+        var k = 0
+        while k < size {
+            let a = slots[k]
+            if k + 1 < size && produced[k] == produced[k + 1] {
+                let b = slots[k + 1]
+                LowPassFilter.processPairAndMix(
+                    &voices[a].filter, voiceScratch + 64 * k, &voices[b].filter, voiceScratch + 64 * (k + 1),
+                    count: produced[k], span: count,
+                    rampA: voices[a].gainRamp(count: count), rampB: voices[b].gainRamp(count: count),
+                    left: left, right: right)
+                let aliveA = voices[a].finishMix(count: count, produced: produced[k])
+                let aliveB = voices[b].finishMix(count: count, produced: produced[k])
+                if !aliveA { pool.free(a) }
+                if !aliveB { pool.free(b) }
+                k += 2
+            } else {
+                voices[a].filter.process(voiceScratch + 64 * k, count: produced[k], span: count)
+                if !voices[a].mix(count: count, produced: produced[k], scratch: voiceScratch + 64 * k, left: left, right: right) {
+                    pool.free(a)
+                }
+                k += 1
+            }
         }
     }
 

@@ -77,7 +77,7 @@ struct Voice {
     var filter = LowPassFilter()
     var gainLeft: Float = 0
     var gainRight: Float = 0
-    /// Output gain / 32768 (16-bit points to ±1 at full scale).
+    /// Output gain / 32768 (16-bit points to ±1 at full scale), / 8388608 for 24-bit points.
     var amplitudeScale: Float = 1.0 / 32768
     /// Envelope × attenuation gain at the end of the last sub-block (stealing picks the quietest).
     var amplitude: Float = 0
@@ -95,7 +95,7 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func begin(generators g: UnsafePointer<Float>, modulation m: UnsafePointer<Float>,
-                        sample: SampleInfo, sampleDataCount: Int, channelState: ChannelState,
+                        sample: SampleInfo, sampleDataCount: Int, has24BitSamples: Bool, channelState: ChannelState,
                         outputRate: Double, outputGain: Float) {
         @inline(__always) func value(_ index: Int) -> Float {
             g[index] + m[index]
@@ -125,7 +125,7 @@ struct Voice {
         let rootKey = overridingRoot >= 0 ? overridingRoot : (sample.originalPitch <= 127 ? sample.originalPitch : 60)
         rootCents = Double(rootKey * 100 - sample.pitchCorrection)
         exclusiveClass = Int(g[57 /* exclusiveClass */])
-        amplitudeScale = outputGain / 32768
+        amplitudeScale = outputGain / (has24BitSamples ? 8388608 : 32768)
 
         // Envelopes and LFOs (their times are not re-modulated after note-on).
         let rate = outputRate
@@ -223,7 +223,7 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func prepare(count: Int, scratch: UnsafeMutablePointer<Float>, data: UnsafePointer<Int16>,
-                          outputRate: Double, cubic: Bool) -> Int {
+                          lowBytes: UnsafePointer<UInt8>?, outputRate: Double, cubic: Bool) -> Int {
         // Parameters at the end of this sub-block; gains ramp linearly towards them.
         volumeEnvelope.advance(count)
         modulationEnvelope.advance(count)
@@ -279,7 +279,8 @@ struct Voice {
         pendingRight = targetRight
         pendingFinished = finished
         // Interpolate the sample into the scratch buffer; the caller filters it, then mixes.
-        return interpolate(into: scratch, count: count, increment: increment, data: data, cubic: cubic)
+        return interpolate(into: scratch, count: count, increment: increment, data: data, lowBytes: lowBytes,
+                           cubic: cubic)
     }
 
     /// Adds `produced` filtered points of a `count`-frame sub-block to the output with gains
@@ -335,7 +336,7 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func interpolate(into output: UnsafeMutablePointer<Float>, count: Int, increment: Double,
-                              data: UnsafePointer<Int16>, cubic: Bool) -> Int {
+                              data: UnsafePointer<Int16>, lowBytes: UnsafePointer<UInt8>?, cubic: Bool) -> Int {
         let step = UInt64(increment * 4294967296.0)
         var position = phase
         let looping = isLooping
@@ -345,6 +346,12 @@ struct Voice {
         let loopEndFixed = UInt64(loopEnd) << 32, endFixed = UInt64(end) << 32
         let scale: Float = 1.0 / 4294967296.0
 
+        /// Point `j`: 16-bit, or 24-bit (×256) when the font has an sm24 chunk.
+        @inline(__always) func at(_ j: Int) -> Float {
+            if let lowBytes { return Float(Int32(data[j]) << 8 | Int32(lowBytes[j])) }
+            return Float(data[j])
+        }
+
         @inline(__always) func point(_ j: Int) -> Float {
             var j = j
             if looping {
@@ -353,7 +360,7 @@ struct Voice {
                 return 0
             }
             if j < first { j = first }
-            return Float(data[j])
+            return at(j)
         }
 
         var i = 0
@@ -367,43 +374,26 @@ struct Voice {
                 var p = position
                 let out = output + i
                 if cubic {
-                    // Four outputs per iteration in SIMD lanes: each lane loads its four
-                    // neighbouring points with one 64-bit read, the Catmull-Rom weights are
-                    // computed for all lanes at once, and the rows are transposed into columns.
-                    var j = 0
-                    // Fractions: the low 32 bits of each lane's position, wrapping like the
-                    // 64-bit sum, kept to 24 bits so they convert as signed integers.
-                    let step32 = UInt32(truncatingIfNeeded: step)
-                    let fractionOffsets = SIMD4<UInt32>(0, step32, 2 &* step32, 3 &* step32)
-                    let fractionScale: Float = 1.0 / 16777216.0
-                    while j + 4 <= run {
-                        let low = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: p)) &+ fractionOffsets
-                        let f = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: low &>> 8)) * fractionScale
-                        let r0 = Self.row(data, p), r1 = Self.row(data, p &+ step)
-                        let r2 = Self.row(data, p &+ 2 &* step), r3 = Self.row(data, p &+ 3 &* step)
-                        let c0 = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]), c1 = SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
-                        let c2 = SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]), c3 = SIMD4<Float>(r0[3], r1[3], r2[3], r3[3])
-                        let w0 = f * (-0.5 + f * (1 - 0.5 * f))
-                        let w1 = 1 + f * f * (1.5 * f - 2.5)
-                        let w2 = f * (0.5 + f * (2 - 1.5 * f))
-                        let w3 = 0.5 * f * f * (f - 1)
-                        let y = w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3
-                        UnsafeMutableRawPointer(out + j).storeBytes(of: y, as: SIMD4<Float>.self)
-                        p &+= 4 &* step
-                        j += 4
+                    // Four outputs per iteration in SIMD lanes (see cubicRun); the 16-bit and
+                    // 24-bit cases are separate loops so neither tests for sm24 per point.
+                    var j: Int
+                    if let lowBytes {
+                        j = Self.cubicRun(out, run, &p, step, data, lowBytes)
+                    } else {
+                        j = Self.cubicRun(out, run, &p, step, data, nil)
                     }
                     while j < run {
-                        let s = data + Int(truncatingIfNeeded: p >> 32)
+                        let s = Int(truncatingIfNeeded: p >> 32)
                         let fraction = Float(UInt32(truncatingIfNeeded: p)) * scale
-                        out[j] = SampleInterpolation.cubic(Float(s[-1]), Float(s[0]), Float(s[1]), Float(s[2]), fraction)
+                        out[j] = SampleInterpolation.cubic(at(s - 1), at(s), at(s + 1), at(s + 2), fraction)
                         p &+= step
                         j += 1
                     }
                 } else {
                     for j in 0..<run {
-                        let s = data + Int(truncatingIfNeeded: p >> 32)
+                        let s = Int(truncatingIfNeeded: p >> 32)
                         let fraction = Float(UInt32(truncatingIfNeeded: p)) * scale
-                        out[j] = SampleInterpolation.linear(Float(s[0]), Float(s[1]), fraction)
+                        out[j] = SampleInterpolation.linear(at(s), at(s + 1), fraction)
                         p &+= step
                     }
                 }
@@ -430,12 +420,53 @@ struct Voice {
         return i
     }
 
-    /// The four points around 32.32 position `q` (q-1 ... q+2) as floats, from one 64-bit read.
+    /// The four points around 32.32 position `q` (q-1 ... q+2) as floats, from one 64-bit read
+    /// (and one 32-bit read of the sm24 low bytes for 24-bit fonts, giving values ×256).
     @_noLocks
     @inline(__always)
-    static func row(_ data: UnsafePointer<Int16>, _ q: UInt64) -> SIMD4<Float> {
-        let base = UnsafeRawPointer(data + (Int(truncatingIfNeeded: q >> 32) - 1))
-        let points = unsafeBitCast(base.loadUnaligned(as: UInt64.self), to: SIMD4<Int16>.self)
-        return SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: points))
+    static func row(_ data: UnsafePointer<Int16>, _ lowBytes: UnsafePointer<UInt8>?, _ q: UInt64) -> SIMD4<Float> {
+        let index = Int(truncatingIfNeeded: q >> 32) - 1
+        let points = unsafeBitCast(UnsafeRawPointer(data + index).loadUnaligned(as: UInt64.self), to: SIMD4<Int16>.self)
+        let wide = SIMD4<Int32>(truncatingIfNeeded: points)
+        if let lowBytes {
+            let low = unsafeBitCast(UnsafeRawPointer(lowBytes + index).loadUnaligned(as: UInt32.self), to: SIMD4<UInt8>.self)
+            return SIMD4<Float>((wide &<< 8) | SIMD4<Int32>(truncatingIfNeeded: low))
+        }
+        return SIMD4<Float>(wide)
+    }
+
+    /// Cubic interpolation of the largest multiple of four points of `run`, four per iteration in
+    /// SIMD lanes: each lane loads its four neighbouring points with one 64-bit read, the
+    /// Catmull-Rom weights are computed for all lanes at once, and the rows are transposed into
+    /// columns. Advances `p`; returns the number of points written.
+    @_noLocks
+    @inline(__always)
+    static func cubicRun(_ out: UnsafeMutablePointer<Float>, _ run: Int, _ p: inout UInt64, _ step: UInt64,
+                         _ data: UnsafePointer<Int16>, _ lowBytes: UnsafePointer<UInt8>?) -> Int {
+        var j = 0
+        var position = p
+        // Fractions: the low 32 bits of each lane's position, wrapping like the 64-bit sum,
+        // kept to 24 bits so they convert as signed integers.
+        let step32 = UInt32(truncatingIfNeeded: step)
+        let fractionOffsets = SIMD4<UInt32>(0, step32, 2 &* step32, 3 &* step32)
+        let fractionScale: Float = 1.0 / 16777216.0
+        while j + 4 <= run {
+            let low = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: position)) &+ fractionOffsets
+            let f = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: low &>> 8)) * fractionScale
+            let r0 = row(data, lowBytes, position), r1 = row(data, lowBytes, position &+ step)
+            let r2 = row(data, lowBytes, position &+ 2 &* step), r3 = row(data, lowBytes, position &+ 3 &* step)
+            let c0 = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]), c1 = SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
+            let c2 = SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]), c3 = SIMD4<Float>(r0[3], r1[3], r2[3], r3[3])
+            let w0 = f * (-0.5 + f * (1 - 0.5 * f))
+            let w1 = 1 + f * f * (1.5 * f - 2.5)
+            let w2 = f * (0.5 + f * (2 - 1.5 * f))
+            let w3 = 0.5 * f * f * (f - 1)
+            let y = w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3
+            UnsafeMutableRawPointer(out + j).storeBytes(of: y, as: SIMD4<Float>.self)
+            position &+= 4 &* step
+            j += 4
+        }
+        p = position
+        return j
     }
 }

@@ -5,16 +5,48 @@ struct VoicePool: ~Copyable {
     let voices: UnsafeMutablePointer<Voice>
     let capacity: Int
     private(set) var activeCount = 0
+    /// Slots of the active voices, `activeCount` of them in no particular order, so rendering
+    /// visits only sounding voices.
+    let activeSlots: UnsafeMutablePointer<Int32>
+    /// Where each slot sits in `activeSlots` (-1 when free).
+    let listPosition: UnsafeMutablePointer<Int32>
 
     init(capacity: Int) {
         self.capacity = capacity
         voices = .allocate(capacity: capacity)
         voices.initialize(repeating: Voice(), count: capacity)
+        activeSlots = .allocate(capacity: capacity)
+        activeSlots.initialize(repeating: 0, count: capacity)
+        listPosition = .allocate(capacity: capacity)
+        listPosition.initialize(repeating: -1, count: capacity)
     }
 
     deinit {
         voices.deinitialize(count: capacity)
         voices.deallocate()
+        activeSlots.deallocate()
+        listPosition.deallocate()
+    }
+
+    @_noLocks
+    @inline(__always)
+    mutating func insert(_ slot: Int) {
+        voices[slot].isActive = true
+        listPosition[slot] = Int32(activeCount)
+        activeSlots[activeCount] = Int32(slot)
+        activeCount += 1
+    }
+
+    @_noLocks
+    @inline(__always)
+    mutating func remove(_ slot: Int) {
+        voices[slot].isActive = false
+        let position = Int(listPosition[slot])
+        let last = Int(activeSlots[activeCount - 1])
+        activeSlots[position] = Int32(last)
+        listPosition[last] = Int32(position)
+        listPosition[slot] = -1
+        activeCount -= 1
     }
 
     /// A slot for a new voice: a free one, or the stolen one chosen by the policy above.
@@ -32,11 +64,9 @@ struct VoicePool: ~Copyable {
             for i in 1..<max(capacity, 1) where Self.isBetterVictim(voices[i], than: voices[victim], currentBlock: currentBlock) {
                 victim = i
             }
-            voices[victim].isActive = false
-            activeCount -= 1
+            remove(victim)
         }
-        voices[victim].isActive = true
-        activeCount += 1
+        insert(victim)
         return victim
     }
 
@@ -55,16 +85,16 @@ struct VoicePool: ~Copyable {
     @_noLocks
     @inline(__always)
     mutating func free(_ index: Int) {
-        if voices[index].isActive {
-            voices[index].isActive = false
-            activeCount -= 1
-        }
+        if voices[index].isActive { remove(index) }
     }
 
     /// Frees every slot at once (system reset).
     @_noLocks
     mutating func freeAll() {
-        for i in 0..<capacity { voices[i].isActive = false }
+        for i in 0..<capacity {
+            voices[i].isActive = false
+            listPosition[i] = -1
+        }
         activeCount = 0
     }
 }
