@@ -10,10 +10,12 @@
 //   attacca-bench compare SF2 MIDI...              envelope correlation and log-spectral distance of
 //                                                  whole-file renders, native against FluidSynth
 //   attacca-bench once native|fluidsynth SF2 MIDI  one render, nothing else (for callgrind)
+//   attacca-bench write-default-font PATH          writes DefaultSoundFont.make() as an SF2 file
 //
 // Build in release: swift build -c release --product attacca-bench. All renders: 48 kHz, gain 0.5,
 // blocks of 512 frames through MidiFileSequencer, effects off.
 import AttaccaAnalysis
+import AttaccaAssets
 import AttaccaCore
 import AttaccaFluid
 import CAllocationCounter
@@ -241,6 +243,15 @@ func once(_ arguments: ArraySlice<String>) throws -> Int32 {
     return 0
 }
 
+func writeDefaultFont(_ arguments: ArraySlice<String>) -> Int32 {
+    guard let path = arguments.first else { return usage() }
+    let bytes = SoundFontWriter.bytes(for: DefaultSoundFont.make())
+    guard let file = fopen(path, "wb") else { print("attacca-bench: cannot write \(path)"); return 1 }
+    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    fclose(file)
+    return written == bytes.count ? 0 : 1
+}
+
 func usage() -> Int32 {
     print("""
     usage: attacca-bench load [path.sf2] [repetitions]
@@ -249,6 +260,7 @@ func usage() -> Int32 {
            attacca-bench allocations SF2 MIDI
            attacca-bench compare SF2 MIDI...
            attacca-bench once native|fluidsynth SF2 MIDI
+           attacca-bench write-default-font PATH
     """)
     return 2
 }
@@ -262,6 +274,7 @@ do {
     case "allocations": exit(try allocations(arguments.dropFirst()))
     case "compare": exit(try compare(arguments.dropFirst()))
     case "once": exit(try once(arguments.dropFirst()))
+    case "write-default-font": exit(writeDefaultFont(arguments.dropFirst()))
     default: exit(usage())
     }
 } catch {
