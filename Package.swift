@@ -43,7 +43,7 @@ let package = Package(
         // The minimal embedding example: renders a chord with AttaccaCore alone.
         .executableTarget(name: "render-chord", dependencies: ["AttaccaCore", "AttaccaAssets"], path: "Examples/RenderChord"),
 
-        // Measurements reported by hand, not tests: `attacca-bench load [path.sf2]`.
+        // Measurements reported by hand, not tests: `attacca-bench load|render|voices|allocations|compare`; `Benchmarks/run`.
         .executableTarget(name: "attacca-bench", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAnalysis", "CAllocationCounter"],
                           path: "Benchmarks/attacca-bench"),
 
