@@ -53,6 +53,17 @@ import Testing
         #expect(region.modulatorCount == CompiledModulator.defaults.count)
     }
 
+    @Test func velocityToFilterModulatorCanBeLeftOut() throws {
+        let table = try RegionTable(soundFont: font(), defaultModulators: CompiledModulator.defaults(velocityToFilter: false))
+        let region = table.regions[0]
+        #expect(region.modulatorCount == CompiledModulator.defaults.count - 1)
+        let filterFc = Int(GeneratorType.initialFilterFc.rawValue)
+        for i in 0..<region.modulatorCount {
+            #expect(table.modulators[region.modulatorOffset + i].destination != filterFc)
+        }
+        #expect(CompiledModulator.defaults.contains { $0.destination == filterFc })
+    }
+
     @Test func invalidSampleReferenceIsAnError() {
         var bad = Zone()
         bad.generators[.sampleID] = 5

@@ -137,6 +137,13 @@ struct CompiledModulator: Equatable {
         return a + (convexPoint(i + 1) - a) * (x - Float(i))
     }
 
+    /// The default modulators, without the velocity -> filter cutoff one when `velocityToFilter` is false
+    /// (see `SynthesizerSettings.velocityToFilterModulator`).
+    static func defaults(velocityToFilter: Bool) -> [CompiledModulator] {
+        velocityToFilter ? defaults
+            : defaults.filter { $0.destination != Int(GeneratorType.initialFilterFc.rawValue) }
+    }
+
     /// The SF2 2.04 section 8.4 default modulators, as FluidSynth 2.3 defines them.
     static let defaults: [CompiledModulator] = {
         func mod(_ source: UInt16, _ amountSource: UInt16, _ destination: GeneratorType, _ amount: Float) -> CompiledModulator {

@@ -155,7 +155,12 @@ extension Synthesizer {
                 releaseSostenuto(channel: channel)
             }
         case 67:
+            // Soft pedal, as FluidSynth 2.3.1 treats it: no built-in effect (SF2 2.04 defines no
+            // default modulator for it, and fluid_synth_cc_LOCAL has no case for it), but CC67 is a
+            // legal modulator source (SF2 8.2.1 excludes only 0, 6, 32, 38, 64, 66, 98-101, 120-127),
+            // so voices are re-modulated: a SoundFont modulator sourced from CC67 acts on them.
             channels[channel].soft = value >= 64
+            refreshVoices(channel: channel)
         case 120:
             allSoundOff(channel: channel)
         case 121:

@@ -17,9 +17,19 @@ public struct SynthesizerSettings: Sendable, Equatable {
     public var maximumBlockSize: Int = 4096
     /// Output gain; 1.0 is as loud as FluidSynth with `synth.gain` 1.0.
     public var gain: Float = 1.0
+    /// Whether the SF2 2.04 section 8.4.2 default modulator "note-on velocity -> initial filter cutoff"
+    /// (-2400 cents, switched by velocity >= 64, with FluidSynth's positive-switch reading) is applied.
+    ///
+    /// On by default because the SF2 specification lists it among the default modulators and the
+    /// issue asks for all of them. FluidSynth's handling has changed between releases (some builds
+    /// add it, some comment it out as sounding poor), so a comparison against a FluidSynth that
+    /// lacks it turns this off to compare like with like. Changing it only affects `Synthesizer`s
+    /// created afterwards (modulators are compiled into the region table at init).
+    public var velocityToFilterModulator: Bool = true
 
     public init(sampleRate: Int = 48000, polyphony: Int = 256, interpolation: Interpolation = .cubic,
-                maximumBlockSize: Int = 4096, gain: Float = 1.0) {
+                maximumBlockSize: Int = 4096, gain: Float = 1.0, velocityToFilterModulator: Bool = true) {
+        self.velocityToFilterModulator = velocityToFilterModulator
         self.sampleRate = sampleRate
         self.polyphony = polyphony
         self.interpolation = interpolation
