@@ -100,7 +100,8 @@ func timedRender(_ kind: EngineKind, font: SoundFont, fontPath: String, midi: Mi
                  countAllocations: Bool = false, allocations: inout Int64) throws -> Double {
     switch kind {
     case .native:
-        var engine = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain))
+        var engine = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain,
+                                                                               velocityToFilterModulator: false))
         return renderFile(&engine, midi, frames: frames, left: left, right: right,
                           countAllocations: countAllocations, allocations: &allocations)
     case .fluidsynth:
@@ -188,7 +189,7 @@ func voices(_ arguments: ArraySlice<String>) throws -> Int32 {
               + "→ \(Int((Double(active) * factor).rounded())) voices per second of audio per core")
     }
     print("voices \(fontPath), \(seconds) s at \(sampleRate) Hz:")
-    var native = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: 1024, gain: benchGain))
+    var native = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: 1024, gain: benchGain, velocityToFilterModulator: false))
     run(&native, "native")
     var fluid = try FluidSynthEngine(soundFontPath: fontPath, sampleRate: sampleRate, polyphony: 1024, gain: benchGain)
     run(&fluid, "fluidsynth")

@@ -20,11 +20,12 @@ public struct SynthesizerSettings: Sendable, Equatable {
     /// Whether the SF2 2.04 section 8.4.2 default modulator "note-on velocity -> initial filter cutoff"
     /// (-2400 cents, switched by velocity >= 64, with FluidSynth's positive-switch reading) is applied.
     ///
-    /// On by default because the SF2 specification lists it among the default modulators and the
-    /// issue asks for all of them. FluidSynth's handling has changed between releases (some builds
-    /// add it, some comment it out as sounding poor), so a comparison against a FluidSynth that
-    /// lacks it turns this off to compare like with like. Changing it only affects `Synthesizer`s
-    /// created afterwards (modulators are compiled into the region table at init).
+    /// On by default because the SF2 specification lists it among the default modulators.
+    /// FluidSynth (2.3.1, the Debian 12 version, and later) keeps the modulator but makes it
+    /// contribute 0 (fluid_mod.c, `fluid_mod_get_value`, "S. Christian Collins' mod"), so
+    /// comparisons against the fluidsynth engine turn this off to compare like with like.
+    /// Changing it only affects `Synthesizer`s created afterwards (modulators are compiled into
+    /// the region table at init).
     public var velocityToFilterModulator: Bool = true
 
     public init(sampleRate: Int = 48000, polyphony: Int = 256, interpolation: Interpolation = .cubic,
