@@ -122,7 +122,7 @@ import Testing
     @Test(arguments: ExampleMidiFiles.all().map(\.name))
     func randomByteChanges(name: String) {
         let bytes = ExampleMidiFiles.all().first { $0.name == name }!.bytes
-        var random = SplitMix64(seed: 0xA77A_CCA0 ^ UInt64(bytes.count))
+        var random = SeededRandom(seed: 0xA77A_CCA0 ^ UInt64(bytes.count))
         var parsed = 0
         var failed = 0
         for _ in 0..<400 {
@@ -147,7 +147,7 @@ import Testing
     }
 
     @Test func randomTrackData() {
-        var random = SplitMix64(seed: 42)
+        var random = SeededRandom(seed: 42)
         for _ in 0..<2000 {
             let length = Int.random(in: 0...64, using: &random)
             let data = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }

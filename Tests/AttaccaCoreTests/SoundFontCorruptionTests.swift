@@ -286,7 +286,7 @@ import Glibc
     }
 
     @Test func flippedBytesParseOrThrowButNeverCrash() {
-        var random = SplitMix64(seed: 0x5EED_F0_2)
+        var random = SeededRandom(seed: 0x5EED_F0_2)
         let bytes = Self.valid
         let pdta = RIFFChunkMap(bytes)["LIST:pdta"]!
         var parsed = 0, rejected = 0
