@@ -90,6 +90,21 @@ public struct EventRing: @unchecked Sendable {
 
     // MARK: Consumer side (the audio thread)
 
+    /// Throws away everything queued, overflowed note-offs included, and returns how many
+    /// events that was. A consumer call, made only while no audio thread drains the ring
+    /// (between a device going away and its return), so that stale input never plays.
+    public func discardAll() -> Int {
+        _ = overflowPending.pointee.exchange(false, ordering: .acquiringAndReleasing)
+        let read = tail.pointee.load(ordering: .relaxed)
+        let write = head.pointee.load(ordering: .acquiring)
+        tail.pointee.store(write, ordering: .releasing)
+        var count = write - read
+        for word in 0..<Self.overflowWords {
+            count += overflowKeys[word].exchange(0, ordering: .acquiringAndReleasing).nonzeroBitCount
+        }
+        return count
+    }
+
     /// Moves the queued events into `events` (at most `events.count`), then the overflowed
     /// note-offs (stamped `overflowStamp`) after them; returns how many it wrote.
     /// `events` needs room for `capacity + 2048` to take everything in one call.
