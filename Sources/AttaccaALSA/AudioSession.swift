@@ -105,6 +105,8 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
         case .stopped:
             return nil
         case .playing:
+            // Finished first: once it is set, the period count is final.
+            let finished = monitor.isFinished
             let played = monitor.periods > periodsAtStart
             if played { hasEverPlayed = true }
             if awaitingRestore && played {
@@ -113,7 +115,7 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
                 reopenAttempts = 0
                 return .restored(configuration: configuration, attempts: attempts)
             }
-            guard monitor.isFinished else { return nil }
+            guard finished else { return nil }
             joinThread()
             let code = monitor.failureCode
             if let loop { Self.close(loop) }
