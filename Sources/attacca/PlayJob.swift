@@ -40,9 +40,6 @@ struct PlayJob: EngineVisitor {
 
     func visit<E: SoundEngine & ~Copyable>(_ engine: inout E) throws -> Outcome {
         let request = self.request
-        // After the engine and every buffer exist, and only what exists: with MCL_FUTURE a
-        // memlock limit would make later allocations fail.
-        let memoryRefusal = Realtime.lockMemory()
         return try withUnsafeMutablePointer(to: &engine) { engine in
             var session = AudioSession<PCM>(
                 device: device.pointee.take()!, ring: ring, monitor: monitor, priority: priority,
@@ -57,6 +54,10 @@ struct PlayJob: EngineVisitor {
                         loop.pointee.run(engine: &engine.pointee)
                     }
                 })
+            // After the engine and every buffer exist, and only what exists: with MCL_FUTURE a
+            // memlock limit would make later allocations fail. (A reopened device's buffers are
+            // not locked; they are a few kilobytes, touched every period.)
+            let memoryRefusal = Realtime.lockMemory()
             let refusal = try session.start()
             if memoryRefusal != nil || refusal != nil {
                 var refused: [String] = []
