@@ -75,7 +75,7 @@ struct PlayJob: EngineVisitor {
         defer { if !quiet { status.finish() } }
         let events = midiFile?.events ?? []
         let start = MonotonicClock.now() + 2 * request.periodNanoseconds
-        let fileEnd = start + Int64((midiFile?.duration ?? 0) * 1e9)
+        let fileEnd = start + Self.nanoseconds(midiFile?.duration ?? 0)
         var next = 0
         var lastStatus: Int64 = 0
         let statusInterval: Int64 = StandardError.isTerminal ? 200_000_000 : 1_000_000_000
@@ -113,7 +113,7 @@ struct PlayJob: EngineVisitor {
 
             // The file's events that are due, stamped with their own time (exact placement).
             while next < events.count {
-                let due = start + Int64(events[next].time * 1e9)
+                let due = start + Self.nanoseconds(events[next].time)
                 if due > now { break }
                 if let sequencer {
                     _ = sequencer.pointee.sendToSelf(events[next].message)
@@ -124,7 +124,7 @@ struct PlayJob: EngineVisitor {
             }
             if midiFile != nil && next == events.count && now >= fileEnd {
                 let quietNow = monitor.voices == 0 && monitor.periods > 0
-                if quietNow || now >= fileEnd + Int64(tailSeconds * 1e9) { break }
+                if quietNow || now >= fileEnd + Self.nanoseconds(tailSeconds) { break }
             }
             if !quiet && now - lastStatus >= statusInterval {
                 status.update()
@@ -132,7 +132,7 @@ struct PlayJob: EngineVisitor {
             }
             // Sleep until the next file event, at most 10 ms (signals and status stay responsive).
             var wait: Int64 = 10_000_000
-            if next < events.count { wait = min(wait, max(start + Int64(events[next].time * 1e9) - now, 0)) }
+            if next < events.count { wait = min(wait, max(start + Self.nanoseconds(events[next].time) - now, 0)) }
             if let sequencer {
                 sequencer.pointee.receive(
                     timeoutMilliseconds: Int32(wait / 1_000_000), autoConnect: autoConnect,
@@ -162,6 +162,13 @@ struct PlayJob: EngineVisitor {
         return Outcome(interrupted: InterruptFlag.isRaised, failureCode: failureCode, xruns: monitor.xruns,
                        periods: monitor.periods, received: received,
                        dropped: ring.dropped + droppedWhileAway + session.discardedEvents, voicesAtStop: voicesAtStop)
+    }
+
+    /// `seconds` after the start, in nanoseconds, at most 10^9 s (31 years): a MIDI file's
+    /// times can reach 10^13 s and more (huge delta times at the slowest tempo), which would
+    /// overflow Int64 nanoseconds and crash; such events simply never come due.
+    static func nanoseconds(_ seconds: Double) -> Int64 {
+        Int64(min(max(seconds, 0), 1e9) * 1e9)
     }
 
     /// alsa-lib's text for a negative errno, with the number (`No such device (-19)`).

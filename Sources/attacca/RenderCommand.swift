@@ -66,6 +66,19 @@ struct RenderCommand: ParsableCommand {
         }
     }
 
+    /// A WAV file's sizes are 32-bit: a render that could pass 4 GiB would end in a file no
+    /// reader takes (or a disk filled for hours first, with huge MIDI delta times), so it is
+    /// refused before it starts; FLAC has no such limit.
+    func checkWAVSize(seconds: Double) throws {
+        guard (resolvedFormat ?? .wav) == .wav else { return }
+        let bytesPerSecond = Double(rate * 2 * sampleFormat.bitDepth / 8)
+        let limitSeconds = (Double(UInt32.max) - 65536) / bytesPerSecond
+        guard seconds > limitSeconds else { return }
+        let hours = { (value: Double) in value < 1e6 ? String(format: "%.1f hours", value / 3600) : String(format: "%.2g hours", value / 3600) }
+        throw CommandFailure("'\(midiFile)' lasts \(hours(seconds)): as \(bitDepth)-bit WAV at \(rate) Hz that is more than the 4 GiB "
+            + "a WAV file can hold (\(hours(limitSeconds))); render it to FLAC")
+    }
+
     func run() throws {
         let midi: MidiFile
         do {
@@ -76,6 +89,7 @@ struct RenderCommand: ParsableCommand {
             default: throw CommandFailure("'\(midiFile)': \(error)")
             }
         }
+        try checkWAVSize(seconds: midi.duration + tail)
         InterruptFlag.install()
         let file = AudioFileOutput(try AudioFileWriter(path: output, format: resolvedFormat ?? .wav, sampleRate: rate,
                                                        sampleFormat: sampleFormat))

@@ -71,6 +71,34 @@ struct BadInputTests {
         #expect(result.standardOutput.hasPrefix("rendered \(files.path("out.wav")): 1.00 s"))
     }
 
+    /// A file lasting longer than a WAV file can hold is refused before anything is written
+    /// (it would have filled the disk for hours first).
+    @Test(arguments: [3, 12_000])
+    func midiFileLastingEonsIsRefusedForWAV(notes: Int) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(CorruptFiles.eons(notes: notes), to: "eons.mid")
+        let before = files.entries
+        let result = try CommandRunner.run(["render", midi, "-o", files.path("out.wav"), "-s", Self.font])
+        expectOneLineFailure(result, files: files, before: before, "render of a file lasting eons")
+        #expect(result.errorLines.last?.contains("more than the 4 GiB a WAV file can hold (6.2 hours); render it to FLAC") == true,
+                "\(result.standardError)")
+    }
+
+    /// `play` took such times to Int64 nanoseconds and crashed; it must wait (for Ctrl-C).
+    @Test(arguments: [3, 12_000])
+    func midiFileLastingEonsPlaysUntilInterrupted(notes: Int) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(CorruptFiles.eons(notes: notes), to: "eons.mid")
+        let run = try SignalledRun(["play", "--device", "null", "-s", Self.font, midi])
+        try run.waitForStandardError(containing: "soundfont:")
+        usleep(200_000)
+        run.send(SIGINT)
+        #expect(run.wait() == 0, "\(run.standardError)")
+        #expect(run.standardError.contains("events: 0 received, 0 dropped\nvoices sounding at stop: 0\nxruns: "), "\(run.standardError)")
+    }
+
     static let absurdRenderOptions: [[String]] = [
         ["--rate", "1"], ["--rate", "0"], ["--polyphony", "0"], ["--polyphony", "5000"], ["--gain=-1"], ["--gain", "-1"],
         ["--gain", "nan"], ["--engine", "timidity"], ["--format", "ogg"], ["--bit-depth", "8"], ["--tail", "nan"],

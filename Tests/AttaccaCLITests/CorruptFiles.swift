@@ -77,6 +77,18 @@ enum CorruptFiles {
         return try files.write(bytes, to: "\(kind).mid")
     }
 
+    /// A valid MIDI file that lasts eons: the slowest tempo (16.7 s a quarter), one tick a
+    /// quarter, and `notes` note-ons each after the longest delta time (2^28 − 1 ticks, 142
+    /// years). Three of them pass Int64 nanoseconds; 12,000 pass Int64 frames at 192 kHz.
+    static func eons(notes: Int) -> [UInt8] {
+        let note: [UInt8] = [0xFF, 0xFF, 0xFF, 0x7F, 0x90, 60, 100]
+        let track: [UInt8] = [0x00, 0xFF, 0x51, 0x03, 0xFF, 0xFF, 0xFF] + Array([[UInt8]](repeating: note, count: notes).joined())
+            + [0x00, 0xFF, 0x2F, 0x00]
+        let length = track.count
+        return Array("MThd".utf8) + [0, 0, 0, 6, 0, 0, 0, 1, 0, 1] + Array("MTrk".utf8)
+            + [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)] + track
+    }
+
     private static func offset(of id: String, in bytes: [UInt8]) throws -> Int {
         guard let range = Data(bytes).range(of: Data(id.utf8)) else { throw CocoaError(.fileReadCorruptFile) }
         return range.lowerBound
