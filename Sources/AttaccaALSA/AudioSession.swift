@@ -152,7 +152,11 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
             discardedEvents += ring.discardAll()
             monitor.clearFailure()
             let next = Self.makeLoop(device, ring: ring, monitor: monitor)
-            guard (try? startThread(next)) != nil else {
+            // Not `try?`: startThread returns nil when real-time scheduling was granted, and
+            // `try?` would flatten that into a failure (closing the loop under its thread).
+            do {
+                _ = try startThread(next)
+            } catch {
                 Self.close(next)
                 return nil
             }

@@ -127,6 +127,7 @@ struct PlayJob: EngineVisitor {
                 if quietNow || now >= fileEnd + Self.nanoseconds(tailSeconds) { break }
             }
             if !quiet && now - lastStatus >= statusInterval {
+                status.note = playing ? nil : "device away" + (session.lastOpenError.map { ": \($0.description)" } ?? "")
                 status.update()
                 lastStatus = now
             }

@@ -16,11 +16,15 @@ struct StatusLine {
         self.periodNanoseconds = Int(periodNanoseconds)
     }
 
+    /// Appended to the line while it holds (the device is away).
+    var note: String?
+
     var text: String {
         let load = percent(monitor.renderNanoseconds)
         let peak = percent(monitor.takePeakRenderNanoseconds())
         var line = "voices \(monitor.voices)  xruns \(monitor.xruns)  DSP \(load) (peak \(peak))"
         if ring.dropped > 0 { line += "  dropped \(ring.dropped)" }
+        if let note { line += "  \(note)" }
         return line
     }
 
