@@ -199,6 +199,37 @@ struct BadInputTests {
         #expect((try? FileManager.default.contentsOfDirectory(atPath: disk.path)) == [])
     }
 
+    /// A device that fails while playing, end to end: ALSA's `file` PCM writing into a full
+    /// 64 KB tmpfs fails with -EIO (not an xrun). The player says so once, closes the device,
+    /// reopens it (the plugin truncates the file: room again) and plays on; Ctrl-C then ends it
+    /// with status 0 and the usual report.
+    @Test(.enabled(if: BadInputTests.canMountTmpfs, "cannot mount a tmpfs here"))
+    func deviceThatFailsIsReopenedAndPlaysOn() throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.longNote(seconds: 600), to: "long.mid")
+        let disk = files.folder.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: false)
+        try #require(Self.shell("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.path]) == 0)
+        defer { Self.shell("/bin/umount", [disk.path]) }
+        let device = "file:FILE=\(disk.path)/out.raw,FORMAT=raw"
+        let run = try SignalledRun(["play", "--device", device, "-s", Self.font, midi])
+        try run.waitForStandardError(containing: "is back after")
+        run.send(SIGINT)
+        #expect(run.wait() == 0, "\(run.standardError)")
+        let lines = run.standardError.split(separator: "\n").filter { !$0.hasPrefix("voices ") || $0.hasPrefix("voices sounding") }
+        let failed = "attacca: warning: PCM device '\(device)' failed: Input/output error (-5); closed it, "
+            + "trying to reopen it every 0.5 s (Ctrl-C to stop)"
+        let lost = try #require(lines.firstIndex { $0 == failed }, "\(run.standardError)")
+        let back = try #require(lines.firstIndex { $0.hasPrefix("attacca: PCM device '\(device)' is back after ") })
+        #expect(lost < back)
+        #expect(lines[back].hasSuffix(" (1 attempt); playing on, all notes off"))
+        #expect(!lines.contains { $0.hasPrefix("attacca: error") })
+        #expect(lines.last?.hasPrefix("xruns: ") == true)
+        #expect(lines.dropLast().last?.hasPrefix("voices sounding at stop: ") == true)
+        #expect(lines.dropLast(2).last?.hasPrefix("events: ") == true)
+    }
+
     /// The finished file is renamed over the output: an existing pipe (or, as root, /dev/null)
     /// must not be replaced by a regular file.
     @Test func outputThatIsNotARegularFileIsRefused() throws {
