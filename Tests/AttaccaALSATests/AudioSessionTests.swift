@@ -1,5 +1,6 @@
 import AttaccaALSA
 import AttaccaCore
+import Glibc
 import Testing
 
 /// A device that goes away mid-play, and one that never comes back, with the fake device seam:
@@ -32,6 +33,7 @@ import Testing
     func pollWhilePlaying(_ session: inout AudioSession<UnpluggablePCM>, now: Int64) -> AudioSession<UnpluggablePCM>.Event? {
         while session.state == .playing {
             if let event = session.poll(now: now) { return event }
+            usleep(50)
         }
         return nil
     }
@@ -79,7 +81,7 @@ import Testing
             #expect(log.count(log.closed) == 1)  // the reopened device stays open while it plays
             // It plays on: periods are written to the new device.
             let writes = log.count(log.writes)
-            while log.count(log.writes) < writes + 10 {}
+            while log.count(log.writes) < writes + 10 { usleep(50) }
             do { let ok = session.poll(now: now) == nil; #expect(ok) }
             session.stop()
             #expect(log.count(log.closed) == 2)

@@ -1,6 +1,7 @@
 import AttaccaALSA
 import AttaccaAssets
 import AttaccaCore
+import Glibc
 import Testing
 
 /// A MIDI flood through the real live path (`EventRing`, `AudioLoop`, the native `Synthesizer`,
@@ -162,9 +163,9 @@ import Testing
         for _ in 0..<100_000 { push(player.next()) }
         for message in player.releaseAll() { push(message) }
         // Everything taken by the audio thread, then 3 s of audio for the releases.
-        while ring.count > 0 {}
+        while ring.count > 0 { usleep(100) }
         let periods = monitor.periods
-        while monitor.periods < periods + 2 + 3 * 48000 / 64 && monitor.voices > 0 {}
+        while monitor.periods < periods + 2 + 3 * 48000 / 64 && monitor.voices > 0 { usleep(100) }
         let voicesAfterRelease = monitor.voices
         monitor.requestStop()
         thread.join()
