@@ -1,5 +1,6 @@
 import AttaccaALSA
 import AttaccaCore
+import AttaccaLatency
 import Glibc
 
 /// The live instrument, run with whichever engine `EngineOptions` builds: starts the audio
@@ -12,6 +13,10 @@ struct PlayJob: EngineVisitor {
     let priority: Int32?
     let autoConnect: Bool
     let quiet: Bool
+    /// Collects the audio thread's latency records and answers `attacca latency`.
+    let latencyServer: LatencyServer
+    /// `--latency`: the latency readout replaces the status line.
+    let showsLatency: Bool
     /// Longest wait for the sound to die away after the file's last event.
     let tailSeconds: Double = 2
 
@@ -29,6 +34,8 @@ struct PlayJob: EngineVisitor {
         // After the engine and every buffer exist, and only what exists: with MCL_FUTURE a
         // memlock limit would make later allocations fail.
         let memoryRefusal = Realtime.lockMemory()
+        latencyServer.start()
+        defer { latencyServer.stop() }
         return try withUnsafeMutablePointer(to: &engine) { engine in
             var thread = try AudioThread(priority: priority) {
                 if E.self == Synthesizer.self {
@@ -58,7 +65,16 @@ struct PlayJob: EngineVisitor {
     /// Returns true when a signal ended it.
     private func feed(ring: EventRing, monitor: AudioMonitor, periodNanoseconds: Int64) -> Bool {
         var status = StatusLine(monitor: monitor, ring: ring, periodNanoseconds: periodNanoseconds)
-        defer { if !quiet { status.finish() } }
+        var readout = LatencyDisplay(stream: stderr, inPlace: StandardError.isTerminal)
+        defer {
+            if showsLatency {
+                // The final figures, as plain lines.
+                var final = LatencyDisplay(stream: stderr, inPlace: false)
+                final.show(LatencyReadout.lines(latencyServer.report, unicode: StandardError.isTerminal))
+            } else if !quiet {
+                status.finish()
+            }
+        }
         let events = midiFile?.events ?? []
         let start = MonotonicClock.now() + 2 * periodNanoseconds
         let fileEnd = start + Int64((midiFile?.duration ?? 0) * 1e9)
@@ -83,7 +99,10 @@ struct PlayJob: EngineVisitor {
                 let quietNow = monitor.voices == 0 && monitor.periods > 0
                 if quietNow || now >= fileEnd + Int64(tailSeconds * 1e9) { break }
             }
-            if !quiet && now - lastStatus >= statusInterval {
+            if showsLatency && now - lastStatus >= statusInterval {
+                readout.show(LatencyReadout.lines(latencyServer.report, unicode: StandardError.isTerminal))
+                lastStatus = now
+            } else if !quiet && now - lastStatus >= statusInterval {
                 status.update()
                 lastStatus = now
             }
@@ -95,7 +114,8 @@ struct PlayJob: EngineVisitor {
                                           connected: { address in
                                               if !quiet { StandardError.write("attacca: connected MIDI input \(address)") }
                                           }) { input in
-                    ring.push(RingEvent(message: input.message, arrivalNanoseconds: input.arrivalNanoseconds))
+                    ring.push(RingEvent(message: input.message, arrivalNanoseconds: input.arrivalNanoseconds,
+                                        sourceNanoseconds: input.sourceNanoseconds ?? 0))
                 }
             } else if wait > 0 {
                 var time = timespec(tv_sec: 0, tv_nsec: Int(wait))
