@@ -204,10 +204,23 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
     /// Sends `message` straight to Attacca's own input port (no queue), as if a keyboard had
     /// played it: a MIDI file then travels the same path as live input.
     public func sendToSelf(_ message: MidiMessage) -> Int32 {
+        send(message, to: address)
+    }
+
+    /// The address of a port named as `aconnect` takes it (`20:0`, a client name, `name:port`).
+    public func resolve(_ port: String) throws(ALSAError) -> SequencerAddress {
+        var parsed = snd_seq_addr_t()
+        try ALSAError.check(snd_seq_parse_address(handle, &parsed, port), "snd_seq_parse_address",
+                            "no sequencer port '\(port)' (see 'attacca devices')")
+        return SequencerAddress(client: Int(parsed.client), port: Int(parsed.port))
+    }
+
+    /// Sends `message` straight to `destination` (no queue, no subscription), from Attacca's port.
+    public func send(_ message: MidiMessage, to destination: SequencerAddress) -> Int32 {
         var event = snd_seq_event_t()
         attacca_seq_ev_clear(&event)
         event.source.port = UInt8(address.port)
-        attacca_seq_ev_set_dest(&event, Int32(address.client), Int32(address.port))
+        attacca_seq_ev_set_dest(&event, Int32(destination.client), Int32(destination.port))
         event.queue = UInt8(SND_SEQ_QUEUE_DIRECT)
         let channel = UInt8(message.channel)
         switch message.kind {

@@ -1,0 +1,71 @@
+/// Finds where a note starts in captured audio that was silent before it: the first sample
+/// whose magnitude reaches `threshold`, walked back to the first sample after the last exact
+/// zero before it (at most `maximumWalkBack` frames), since a synthesizer's note begins as a
+/// small non-zero value growing through its attack, while digital silence is exactly 0.
+/// Also counts the silent frames at the end of what it has seen, for waiting until a note died.
+public struct OnsetDetector: Sendable {
+    /// Linear magnitude, 0...1 of full scale.
+    public let threshold: Float
+    public let maximumWalkBack: Int
+    /// The last frames seen (for the walk back), and the stream index of the first of them.
+    private var recent: [Float] = []
+    private var recentStart: Int64 = 0
+    private var armed = false
+    /// Frames at the end of the stream below `threshold`, and exactly 0.
+    public private(set) var quietFrames: Int64 = 0
+    public private(set) var zeroFrames: Int64 = 0
+
+    public init(thresholdDecibels: Double = -60, maximumWalkBack: Int = 480) {
+        var value = 1.0
+        // 10^(dB/20) without Foundation's pow: repeated scaling is exact enough for a threshold.
+        var remaining = thresholdDecibels
+        while remaining <= -20 { value /= 10; remaining += 20 }
+        while remaining < 0 { value /= 1.122018454; remaining += 1 }
+        threshold = Float(value)
+        self.maximumWalkBack = maximumWalkBack
+    }
+
+    /// Look for the next onset from here on.
+    public mutating func arm() { armed = true }
+
+    /// Forgets what was seen (after an overrun the stream index jumps).
+    public mutating func restart(at index: Int64) {
+        recent.removeAll(keepingCapacity: true)
+        recentStart = index
+        quietFrames = 0
+        zeroFrames = 0
+        armed = false
+    }
+
+    /// Takes the next `samples` (stream index `index` for the first); returns the onset's stream
+    /// index when armed and it is in them (then disarms).
+    public mutating func append(_ samples: UnsafeBufferPointer<Float>, startingAt index: Int64) -> Int64? {
+        if recent.isEmpty || recentStart + Int64(recent.count) != index {
+            recent.removeAll(keepingCapacity: true)
+            recentStart = index
+        }
+        let offset = recent.count
+        recent.append(contentsOf: samples)
+        var found: Int64?
+        for (position, sample) in samples.enumerated() {
+            let magnitude = abs(sample)
+            quietFrames = magnitude < threshold ? quietFrames + 1 : 0
+            zeroFrames = sample == 0 ? zeroFrames + 1 : 0
+            if armed && found == nil && magnitude >= threshold {
+                var start = offset + position
+                let limit = max(0, start - maximumWalkBack)
+                while start > limit && recent[start - 1] != 0 { start -= 1 }
+                found = recentStart + Int64(start)
+                armed = false
+            }
+        }
+        // Keep a walk back's worth (and a bit) of history.
+        let keep = maximumWalkBack + samples.count
+        if recent.count > 4 * keep {
+            let drop = recent.count - keep
+            recent.removeFirst(drop)
+            recentStart += Int64(drop)
+        }
+        return found
+    }
+}
