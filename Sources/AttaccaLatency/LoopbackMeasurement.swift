@@ -5,7 +5,7 @@ import Glibc
 /// The measurement from outside, like jack_iodelay but from MIDI to sound: sends note-ons to a
 /// synthesizer's sequencer port, captures its output, finds each onset (`OnsetDetector`) and
 /// maps the onset's capture frame to CLOCK_MONOTONIC (`CapturePCM.captureTime`); latency is
-/// onset time − send time. Before each note it waits for digital silence, then for a varying
+/// onset time − send time. Before each note it waits for silence, then for a varying
 /// fraction of two capture periods, so notes fall at every phase of the period grid.
 public struct LoopbackMeasurement {
     public let settings: LoopbackSettings
@@ -43,9 +43,9 @@ public struct LoopbackMeasurement {
         }
 
         for index in 0..<settings.notes {
-            // Silence first: exact zeros for silenceMilliseconds, at most 5 s (then below the threshold will do).
+            // Silence first (one 16-bit step at most) for silenceMilliseconds, at most 5 s (then below the threshold will do).
             let waitLimit = capture.framesRead + 5 * rate
-            while detector.zeroFrames < silenceFrames && !(capture.framesRead > waitLimit && detector.quietFrames >= silenceFrames) {
+            while detector.silentFrames < silenceFrames && !(capture.framesRead > waitLimit && detector.quietFrames >= silenceFrames) {
                 _ = readChunk(&capture, &detector)
                 if capture.framesRead > waitLimit + 5 * rate { break }
             }

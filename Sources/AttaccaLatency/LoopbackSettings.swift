@@ -15,7 +15,7 @@ public struct LoopbackSettings: Sendable {
     public var key: Int = 60
     public var velocity: Int = 127
     public var thresholdDecibels: Double = -60
-    /// Silence (exact zeros) required before each note.
+    /// Silence (`OnsetDetector.silence`) required before each note.
     public var silenceMilliseconds: Int = 100
     /// How long each note is held before its note-off.
     public var holdMilliseconds: Int = 60

@@ -1,19 +1,22 @@
 /// Finds where a note starts in captured audio that was silent before it: the first sample
-/// whose magnitude reaches `threshold`, walked back to the first sample after the last exact
-/// zero before it (at most `maximumWalkBack` frames), since a synthesizer's note begins as a
-/// small non-zero value growing through its attack, while digital silence is exactly 0.
+/// whose magnitude reaches `threshold`, walked back to the first sample after the last silent
+/// one before it (at most `maximumWalkBack` frames), since a synthesizer's note begins as a
+/// small value growing through its attack. Silent: magnitude at most `silence`, one 16-bit
+/// step, so 16-bit dither (FluidSynth's S16 output) counts as silence too.
 /// Also counts the silent frames at the end of what it has seen, for waiting until a note died.
 public struct OnsetDetector: Sendable {
     /// Linear magnitude, 0...1 of full scale.
     public let threshold: Float
     public let maximumWalkBack: Int
+    /// The largest magnitude that is still silence: one step of 16-bit audio.
+    public static let silence: Float = 1.0 / 32768
     /// The last frames seen (for the walk back), and the stream index of the first of them.
     private var recent: [Float] = []
     private var recentStart: Int64 = 0
     private var armed = false
-    /// Frames at the end of the stream below `threshold`, and exactly 0.
+    /// Frames at the end of the stream below `threshold`, and silent (see `silence`).
     public private(set) var quietFrames: Int64 = 0
-    public private(set) var zeroFrames: Int64 = 0
+    public private(set) var silentFrames: Int64 = 0
 
     public init(thresholdDecibels: Double = -60, maximumWalkBack: Int = 480) {
         var value = 1.0
@@ -33,7 +36,7 @@ public struct OnsetDetector: Sendable {
         recent.removeAll(keepingCapacity: true)
         recentStart = index
         quietFrames = 0
-        zeroFrames = 0
+        silentFrames = 0
         armed = false
     }
 
@@ -50,11 +53,11 @@ public struct OnsetDetector: Sendable {
         for (position, sample) in samples.enumerated() {
             let magnitude = abs(sample)
             quietFrames = magnitude < threshold ? quietFrames + 1 : 0
-            zeroFrames = sample == 0 ? zeroFrames + 1 : 0
+            silentFrames = magnitude <= Self.silence ? silentFrames + 1 : 0
             if armed && found == nil && magnitude >= threshold {
                 var start = offset + position
                 let limit = max(0, start - maximumWalkBack)
-                while start > limit && recent[start - 1] != 0 { start -= 1 }
+                while start > limit && abs(recent[start - 1]) > Self.silence { start -= 1 }
                 found = recentStart + Int64(start)
                 armed = false
             }

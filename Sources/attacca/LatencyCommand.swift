@@ -20,7 +20,7 @@ struct LatencyCommand: ParsableCommand {
             note-ons to a synthesizer's sequencer port (--target: Attacca, or another such as \
             'FLUID Synth'), captures its output (--capture, e.g. snd-aloop's hw:Loopback,1,0), waits \
             for digital silence before each note, finds each onset (the first sample at or above \
-            --threshold dBFS, walked back to the first non-zero sample) and maps its capture frame \
+            --threshold dBFS, walked back to the first sample above one 16-bit step) and maps its capture frame \
             to CLOCK_MONOTONIC through the capture stream's htstamp and avail.
             """
     )
@@ -67,8 +67,11 @@ struct LatencyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Loopback: onset threshold in dBFS.", valueName: "dB"))
     var threshold: Double = -60
 
-    @Option(help: "Loopback: the MIDI key played (channel 1, velocity 127).")
+    @Option(help: "Loopback: the MIDI key played (velocity 127).")
     var key: Int = 60
+
+    @Option(help: "Loopback: the MIDI channel (1...16; 10 plays the drum kit).")
+    var channel: Int = 1
 
     func validate() throws {
         guard (1...100_000).contains(notes) else { throw ValidationError("--notes must be between 1 and 100000, not \(notes)") }
@@ -77,6 +80,7 @@ struct LatencyCommand: ParsableCommand {
         guard (1...64).contains(targetPeriods) else { throw ValidationError("--target-periods must be between 1 and 64, not \(targetPeriods)") }
         guard (8000...192_000).contains(rate) else { throw ValidationError("--rate must be between 8000 and 192000 Hz, not \(rate)") }
         guard (-120.0 ... -1.0).contains(threshold) else { throw ValidationError("--threshold must be between -120 and -1 dBFS, not \(threshold)") }
+        guard (1...16).contains(channel) else { throw ValidationError("--channel must be between 1 and 16, not \(channel)") }
         guard (0...127).contains(key) else { throw ValidationError("--key must be between 0 and 127, not \(key)") }
         if target.isEmpty || capture.isEmpty { throw ValidationError("--target and --capture need a name") }
         if loopback && reset { throw ValidationError("--reset reads a player; it does not go with --loopback") }
@@ -123,10 +127,11 @@ struct LatencyCommand: ParsableCommand {
         var settings = LoopbackSettings(target: target, capture: capture, rate: rate, periodSize: period,
                                         targetPeriodSize: targetPeriod, targetPeriodCount: targetPeriods, notes: notes)
         settings.key = key
+        settings.channel = channel - 1
         settings.thresholdDecibels = threshold
         var measurement = LoopbackMeasurement(settings: settings)
-        StandardError.write("attacca: loopback: \(notes) notes (key \(key), velocity 127) to '\(target)', capturing '\(capture)', "
-            + "onset at \(LatencyReadout.ms(threshold)) dBFS then back to the first non-zero sample")
+        StandardError.write("attacca: loopback: \(notes) notes (channel \(channel), key \(key), velocity 127) to '\(target)', capturing '\(capture)', "
+            + "onset at \(LatencyReadout.ms(threshold)) dBFS then back to the first sample above one 16-bit step")
         try measurement.run { index, latency in
             if StandardError.isTerminal {
                 StandardError.writeRaw("\rnote \(index + 1)/\(notes): " + (latency.map { LatencyReadout.ms(Double($0) / 1e6) + " ms" } ?? "not heard") + "\u{1B}[K")

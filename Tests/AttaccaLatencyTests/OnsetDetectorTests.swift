@@ -21,14 +21,25 @@ import Testing
         #expect(abs(OnsetDetector(thresholdDecibels: -6).threshold - 0.501) < 0.001)
     }
 
-    @Test func anAttackIsFoundAtItsFirstNonZeroSampleAcrossChunks() {
+    @Test func anAttackIsFoundWhereItLeavesSilenceAcrossChunks() {
         // Silence, then a note starting at frame 1000 growing 1e-5 per frame: it crosses -60 dBFS
-        // 100 frames later, in another 64-frame chunk; the onset is still frame 1000.
+        // 100 frames later, in another 64-frame chunk; the onset is where it first exceeds one
+        // 16-bit step (3.05e-5): frame 1003.
         var samples = [Float](repeating: 0, count: 3000)
         for frame in 1000..<3000 { samples[frame] = Float(frame - 999) * 1e-5 * (frame % 2 == 0 ? 1 : -1) }
         var detector = OnsetDetector(thresholdDecibels: -60)
         detector.arm()
-        #expect(Self.onset(in: samples, detector: &detector) == 1000)
+        #expect(Self.onset(in: samples, detector: &detector) == 1003)
+    }
+
+    @Test func ditheredSilenceStopsTheWalkBack() {
+        // ±1 LSB of 16-bit noise before a note at frame 500 that grows 1e-5 per frame.
+        var samples = (0..<1500).map { Float($0 % 3 - 1) / 32768 }
+        for frame in 500..<1500 { samples[frame] = Float(frame - 499) * 1e-5 }
+        var detector = OnsetDetector(thresholdDecibels: -60)
+        detector.arm()
+        // The first value above one step is frame 503 (4e-5).
+        #expect(Self.onset(in: samples, detector: &detector) == 503)
     }
 
     @Test func nothingIsFoundUnlessArmedAndOnlyOncePerArming() {
@@ -49,10 +60,10 @@ import Testing
 
     @Test func quietAndZeroRunsAreCountedAtTheEnd() {
         var detector = OnsetDetector(thresholdDecibels: -60)
-        let samples: [Float] = [0.5, 0.0005, 0, 0, 0]
+        let samples: [Float] = [0.5, 0.0005, 0, 1.0 / 32768, 0]
         _ = Self.onset(in: samples, detector: &detector)
         #expect(detector.quietFrames == 4)
-        #expect(detector.zeroFrames == 3)
+        #expect(detector.silentFrames == 3)
     }
 
     @Test func captureFramesMapToTheClockThroughTheStatus() {
