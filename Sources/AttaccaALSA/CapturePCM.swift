@@ -92,6 +92,7 @@ public struct CapturePCM: ~Copyable {
         if got < 0 {
             _ = snd_pcm_recover(handle, Int32(got), 1)
             _ = snd_pcm_start(handle)
+            edgeFrame = -1  // the stream index no longer matches the device's: calibrate again
             return Int(got)
         }
         let count = Int(got)
@@ -116,17 +117,47 @@ public struct CapturePCM: ~Copyable {
         return count
     }
 
-    /// When the frame with stream index `index` was captured (CLOCK_MONOTONIC ns), from a status
-    /// read now: at `htstamp` the device is capturing frame `framesRead + avail` (avail being
-    /// the frames captured and not yet read), and frames are `1/rate` apart. nil if the status
-    /// cannot be read.
-    public mutating func captureTime(ofFrame index: Int64) -> Int64? {
+    /// The last calibration: the stream index the hardware pointer had just reached, and when.
+    private var edgeFrame: Int64 = -1
+    private var edgeNanoseconds: Int64 = 0
+
+    /// Pins the frame-to-clock mapping to a moment the hardware pointer moved. `htstamp` is taken
+    /// when the status is read, but a device that moves its pointer in steps (snd-aloop on a
+    /// timer moves it a period at a time) may have reached that position up to a step earlier;
+    /// so this reads the status until `framesRead + avail` changes (at most ~3 periods of
+    /// polling) and keeps that position with that stamp. Returns false if it never moved.
+    public mutating func calibrate() -> Bool {
+        guard let first = status() else { return false }
+        let limit = first.stamp + 3 * Int64(periodSize) * 1_000_000_000 / Int64(max(rate, 1))
+        while let next = status(), next.stamp <= limit {
+            if next.position != first.position {
+                edgeFrame = next.position
+                edgeNanoseconds = next.stamp
+                return true
+            }
+        }
+        return false
+    }
+
+    /// (hardware pointer as a stream index = framesRead + avail, htstamp), or nil.
+    private mutating func status() -> (position: Int64, stamp: Int64)? {
         guard snd_pcm_status(handle, statusRecord) >= 0 else { return nil }
         var stamp = snd_htimestamp_t()
         snd_pcm_status_get_htstamp(statusRecord, &stamp)
         let available = Int64(snd_pcm_status_get_avail(statusRecord))
-        let now = Int64(stamp.tv_sec) * 1_000_000_000 + Int64(stamp.tv_nsec)
-        return Self.captureTime(ofFrame: index, statusNanoseconds: now, framesRead: framesRead, available: available, rate: rate)
+        return (framesRead + available, Int64(stamp.tv_sec) * 1_000_000_000 + Int64(stamp.tv_nsec))
+    }
+
+    /// When the frame with stream index `index` was captured (CLOCK_MONOTONIC ns): from the last
+    /// `calibrate()` when there was one, else from a status read now. At `htstamp` the device is
+    /// capturing frame `framesRead + avail` (avail: frames captured and not yet read), and frames
+    /// are `1/rate` apart. nil if the status cannot be read.
+    public mutating func captureTime(ofFrame index: Int64) -> Int64? {
+        if edgeFrame >= 0 {
+            return edgeNanoseconds - (edgeFrame - index) * 1_000_000_000 / Int64(max(rate, 1))
+        }
+        guard let now = status() else { return nil }
+        return Self.captureTime(ofFrame: index, statusNanoseconds: now.stamp, framesRead: framesRead, available: now.position - framesRead, rate: rate)
     }
 
     /// The mapping `captureTime(ofFrame:)` uses, on plain numbers.

@@ -4,7 +4,8 @@ import Glibc
 
 /// The measurement from outside, like jack_iodelay but from MIDI to sound: sends note-ons to a
 /// synthesizer's sequencer port, captures its output, finds each onset (`OnsetDetector`) and
-/// maps the onset's capture frame to CLOCK_MONOTONIC (`CapturePCM.captureTime`); latency is
+/// maps the onset's capture frame to CLOCK_MONOTONIC (`CapturePCM.captureTime`, calibrated on a
+/// step of the capture pointer just before each note); latency is
 /// onset time − send time. Before each note it waits for silence, then for a varying
 /// fraction of two capture periods, so notes fall at every phase of the period grid.
 public struct LoopbackMeasurement {
@@ -49,6 +50,9 @@ public struct LoopbackMeasurement {
                 _ = readChunk(&capture, &detector)
                 if capture.framesRead > waitLimit + 5 * rate { break }
             }
+            // Pin the capture clock before the note (the pointer moves in steps on snd-aloop); this
+            // ends on a pointer step, so the pause after it sets the note's phase.
+            _ = capture.calibrate()
             // A varying phase against the period grid: sleep 0...2 periods.
             random = random &* 6364136223846793005 &+ 1442695040888963407
             let pause = Int64(random >> 33) % (2 * periodNanoseconds)
