@@ -1,8 +1,9 @@
 /// Finds where a note starts in captured audio that was silent before it: the first sample
-/// whose magnitude reaches `threshold`, walked back to the first sample after the last silent
-/// one before it (at most `maximumWalkBack` frames), since a synthesizer's note begins as a
-/// small value growing through its attack. Silent: magnitude at most `silence`, one 16-bit
-/// step, so 16-bit dither (FluidSynth's S16 output) counts as silence too.
+/// whose magnitude reaches `threshold`, walked back (at most `maximumWalkBack` frames) to the
+/// first sample after the last exact zero, or when the floor is not digital silence, after the
+/// last sample no louder than `silence`, since a synthesizer's note begins as a small value
+/// growing through its attack. `silence` is one 16-bit step, so 16-bit dither (FluidSynth's S16
+/// output) counts as silence too when waiting for a note to die.
 /// Also counts the silent frames at the end of what it has seen, for waiting until a note died.
 public struct OnsetDetector: Sendable {
     /// Linear magnitude, 0...1 of full scale.
@@ -40,6 +41,19 @@ public struct OnsetDetector: Sendable {
         armed = false
     }
 
+    /// Where the note that crosses the threshold at `index` (in `recent`) began: back to the
+    /// last exact zero (digital silence) when there is one within `maximumWalkBack`, else (a
+    /// dithered or noisy floor) to the last sample no louder than `silence`.
+    private func walkBack(from index: Int) -> Int {
+        let limit = max(0, index - maximumWalkBack)
+        var start = index
+        while start > limit && recent[start - 1] != 0 { start -= 1 }
+        if start > limit || (start == 0 && recentStart == 0) { return start }
+        start = index
+        while start > limit && abs(recent[start - 1]) > Self.silence { start -= 1 }
+        return start
+    }
+
     /// Takes the next `samples` (stream index `index` for the first); returns the onset's stream
     /// index when armed and it is in them (then disarms).
     public mutating func append(_ samples: UnsafeBufferPointer<Float>, startingAt index: Int64) -> Int64? {
@@ -55,10 +69,7 @@ public struct OnsetDetector: Sendable {
             quietFrames = magnitude < threshold ? quietFrames + 1 : 0
             silentFrames = magnitude <= Self.silence ? silentFrames + 1 : 0
             if armed && found == nil && magnitude >= threshold {
-                var start = offset + position
-                let limit = max(0, start - maximumWalkBack)
-                while start > limit && abs(recent[start - 1]) > Self.silence { start -= 1 }
-                found = recentStart + Int64(start)
+                found = recentStart + Int64(walkBack(from: offset + position))
                 armed = false
             }
         }

@@ -21,24 +21,23 @@ import Testing
         #expect(abs(OnsetDetector(thresholdDecibels: -6).threshold - 0.501) < 0.001)
     }
 
-    @Test func anAttackIsFoundWhereItLeavesSilenceAcrossChunks() {
-        // Silence, then a note starting at frame 1000 growing 1e-5 per frame: it crosses -60 dBFS
-        // 100 frames later, in another 64-frame chunk; the onset is where it first exceeds one
-        // 16-bit step (3.05e-5): frame 1003.
+    @Test func anAttackIsFoundAtItsFirstNonZeroSampleAcrossChunks() {
+        // Digital silence, then a note starting at frame 1000 growing 1e-5 per frame: it crosses
+        // -60 dBFS 100 frames later, in another 64-frame chunk; the onset is still frame 1000.
         var samples = [Float](repeating: 0, count: 3000)
         for frame in 1000..<3000 { samples[frame] = Float(frame - 999) * 1e-5 * (frame % 2 == 0 ? 1 : -1) }
         var detector = OnsetDetector(thresholdDecibels: -60)
         detector.arm()
-        #expect(Self.onset(in: samples, detector: &detector) == 1003)
+        #expect(Self.onset(in: samples, detector: &detector) == 1000)
     }
 
     @Test func ditheredSilenceStopsTheWalkBack() {
         // ±1 LSB of 16-bit noise before a note at frame 500 that grows 1e-5 per frame.
-        var samples = (0..<1500).map { Float($0 % 3 - 1) / 32768 }
+        var samples = (0..<1500).map { Float(($0 % 2) * 2 - 1) / 32768 }
         for frame in 500..<1500 { samples[frame] = Float(frame - 499) * 1e-5 }
         var detector = OnsetDetector(thresholdDecibels: -60)
         detector.arm()
-        // The first value above one step is frame 503 (4e-5).
+        // No exact zero within reach: the first value above one step, frame 503 (4e-5).
         #expect(Self.onset(in: samples, detector: &detector) == 503)
     }
 
