@@ -6,6 +6,7 @@ public struct LatencyReport: Codable, Equatable, Sendable {
     public var notes: Int
     /// Note-ons played but not measured (the record ring was full, or no onset was found).
     public var unmeasured: Int
+    /// The player's xruns; for a loopback measurement, the capture's overruns.
     public var xruns: Int
     /// The total latency; nil before the first note.
     public var total: LatencySummary?
