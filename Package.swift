@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C libraries, found through pkg-config; `scripts/setup` installs the Debian packages.
@@ -30,11 +31,13 @@ let package = Package(
         .target(name: "AttaccaAnalysis"),
         // Typed wrappers over alsa-lib: sequencer input, PCM output, the audio thread.
         .target(name: "AttaccaALSA", dependencies: ["AttaccaCore", "CALSA"]),
+        // Note-on latency off the audio thread: HdrHistograms, the report, its socket, text and SVG.
+        .target(name: "AttaccaLatency", dependencies: ["AttaccaALSA", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 
         .executableTarget(
             name: "attacca",
             dependencies: [
-                "AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaALSA",
+                "AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaALSA", "AttaccaLatency",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +59,7 @@ let package = Package(
         .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaAnalysis"]),
         .testTarget(name: "AttaccaAnalysisTests", dependencies: ["AttaccaAnalysis"]),
         .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaALSA", "CALSA", "CAllocationCounter"]),
+        .testTarget(name: "AttaccaLatencyTests", dependencies: ["AttaccaALSA", "AttaccaLatency"]),
         .testTarget(name: "AttaccaCLITests", dependencies: ["attacca", "AttaccaCore", "AttaccaAudioFile"]),
     ],
     swiftLanguageModes: [.v5]

@@ -8,14 +8,25 @@ import AttaccaCore
 /// Generic over the device (the ALSA `PCM` or a test fake) and, per call, the engine, so each
 /// pair specializes: no existentials on the audio thread. Every buffer is allocated in `init`.
 ///
-/// Event placement: the events drained at time T arrived during the period that just played,
-/// [T − period, T); an event that arrived at t lands at frame (t − (T − period)) × rate, so the
-/// timing between events is kept (no jitter from the period grid) at the cost of exactly one
-/// period, the one being rendered; nothing waits a further block.
+/// Event placement (`LatencyMode`): the events drained at time T arrived during the period that
+/// just played, [T − period, T). `lowest` puts each at frame 0 of the period rendered now (an
+/// event stamped after T at its due frame): the least latency. `constant` puts an event that
+/// arrived at t at frame (t − (T − period)) × rate, so the timing between events is kept (no
+/// jitter from the period grid) at the cost of one period; nothing waits a further block.
+///
+/// With a `LatencyRing`, every note-on rendered leaves a `LatencyRecord` there, filled from the
+/// status read after its period was written.
 public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     public var device: Device
     public let ring: EventRing
     public let monitor: AudioMonitor
+    /// Where note-ons are placed inside a period.
+    public let latencyMode: LatencyMode
+    /// Where note-on latency records go; nil: none are kept.
+    public let latencyRecords: LatencyRing?
+    /// `latencyMode == .constant`, as a plain Bool the audio thread can test without the
+    /// enum's (cross-file) equality.
+    let constantDelay: Bool
     /// The status read after the last write: the hook for latency measurement.
     public private(set) var lastStatus = PCMStatus()
     /// When the last period's events were taken (CLOCK_MONOTONIC ns).
@@ -38,11 +49,15 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     /// How long a wait may block before the loop looks at the stop flag again.
     public static var waitTimeoutMilliseconds: Int32 { 250 }
 
-    public init(device: consuming Device, ring: EventRing, monitor: AudioMonitor) {
+    public init(device: consuming Device, ring: EventRing, monitor: AudioMonitor,
+                latencyMode: LatencyMode = .lowest, latencyRecords: LatencyRing? = nil) {
         let configuration = device.configuration
         self.device = device
         self.ring = ring
         self.monitor = monitor
+        self.latencyMode = latencyMode
+        constantDelay = latencyMode == .constant
+        self.latencyRecords = latencyRecords
         periodSize = configuration.periodSize
         channels = configuration.channels
         periodCount = max(configuration.periodCount, 1)
@@ -109,8 +124,12 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         let renderTime = device.now() - start
         convert()
         let written = device.write(output, frameCount: periodSize)
-        if written < 0 && !recover(from: Int32(truncatingIfNeeded: written)) { return false }
-        _ = device.readStatus(into: &lastStatus)
+        if written < 0 {
+            // The period is lost with its notes' timing: no records for it.
+            if !recover(from: Int32(truncatingIfNeeded: written)) { return false }
+        } else if device.readStatus(into: &lastStatus) == 0, let records = latencyRecords {
+            recordLatency(count: count, drainedAt: start, into: records)
+        }
         let voices = Self.voiceCount(&engine)
         monitor.recordPeriod(renderNanoseconds: Int(renderTime), voices: voices, events: count)
         return true
@@ -135,10 +154,26 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         monitor.store(.finished, 1)
     }
 
-    /// Frame offsets for the `count` drained events, never decreasing.
+    /// One record per note-on among the `count` events just rendered, against `lastStatus`.
+    @inline(__always)
+    func recordLatency(count: Int, drainedAt start: Int64, into records: LatencyRing) {
+        let status = lastStatus
+        for index in 0..<count where drained[index].isNoteOn {
+            let event = drained[index]
+            records.push(LatencyRecord(
+                channel: UInt8(truncatingIfNeeded: event.message.channel), key: event.message.data1,
+                velocity: event.message.data2, frame: timed[index].frame,
+                periodFrames: Int32(truncatingIfNeeded: periodSize), rate: Int32(truncatingIfNeeded: rate),
+                arrivalNanoseconds: event.arrivalNanoseconds, sourceNanoseconds: event.sourceNanoseconds,
+                renderNanoseconds: start, statusNanoseconds: status.timestampNanoseconds,
+                delayFrames: Int64(status.delay)))
+        }
+    }
+
+    /// Frame offsets for the `count` drained events, never decreasing (see the type's comment).
     @inline(__always)
     mutating func placeEvents(count: Int, cycleStart: Int64) {
-        let windowStart = cycleStart - periodNanoseconds
+        let windowStart = constantDelay ? cycleStart - periodNanoseconds : cycleStart
         let lastFrame = Int64(periodSize - 1)
         var previous: Int64 = 0
         for index in 0..<count {

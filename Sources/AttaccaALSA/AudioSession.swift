@@ -52,6 +52,9 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
     private let open: Opener
     private let run: Runner
     private let priority: Int32?
+    /// Passed to every loop, the first and each one on a reopened device.
+    private let latencyMode: LatencyMode
+    private let latencyRecords: LatencyRing?
     private var loop: UnsafeMutablePointer<AudioLoop<Device>>?
     private var thread: AudioThread?
     private var threadRuns = false
@@ -64,15 +67,18 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
 
     /// Takes the first, already open, device; `start()` starts playing on it.
     public init(device: consuming Device, ring: EventRing, monitor: AudioMonitor, priority: Int32?,
-                retryNanoseconds: Int64 = 500_000_000, open: @escaping Opener, run: @escaping Runner) {
+                retryNanoseconds: Int64 = 500_000_000, latencyMode: LatencyMode = .lowest,
+                latencyRecords: LatencyRing? = nil, open: @escaping Opener, run: @escaping Runner) {
         self.ring = ring
+        self.latencyMode = latencyMode
+        self.latencyRecords = latencyRecords
         self.monitor = monitor
         self.priority = priority
         self.retryNanoseconds = retryNanoseconds
         self.open = open
         self.run = run
         configuration = device.configuration
-        loop = Self.makeLoop(device, ring: ring, monitor: monitor)
+        loop = Self.makeLoop(device, ring: ring, monitor: monitor, latencyMode: latencyMode, latencyRecords: latencyRecords)
     }
 
     /// Normally `stop()` has run. Otherwise: the loop must end before its device closes (the
@@ -151,7 +157,7 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
             configuration = device.configuration
             discardedEvents += ring.discardAll()
             monitor.clearFailure()
-            let next = Self.makeLoop(device, ring: ring, monitor: monitor)
+            let next = Self.makeLoop(device, ring: ring, monitor: monitor, latencyMode: latencyMode, latencyRecords: latencyRecords)
             // Not `try?`: startThread returns nil when real-time scheduling was granted, and
             // `try?` would flatten that into a failure (closing the loop under its thread).
             do {
@@ -192,9 +198,11 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
         threadRuns = false
     }
 
-    private static func makeLoop(_ device: consuming Device, ring: EventRing, monitor: AudioMonitor) -> UnsafeMutablePointer<AudioLoop<Device>> {
+    private static func makeLoop(_ device: consuming Device, ring: EventRing, monitor: AudioMonitor,
+                                 latencyMode: LatencyMode, latencyRecords: LatencyRing?) -> UnsafeMutablePointer<AudioLoop<Device>> {
         let loop = UnsafeMutablePointer<AudioLoop<Device>>.allocate(capacity: 1)
-        loop.initialize(to: AudioLoop(device: device, ring: ring, monitor: monitor))
+        loop.initialize(to: AudioLoop(device: device, ring: ring, monitor: monitor,
+                                      latencyMode: latencyMode, latencyRecords: latencyRecords))
         return loop
     }
 

@@ -174,6 +174,7 @@ public struct PCM: ~Copyable, @unchecked Sendable {
 
     @_noLocks
     public mutating func readStatus(into status: inout PCMStatus) -> Int32 {
+        if isPacedByClock { return pacedStatus(into: &status) }
         let pcm = handle
         let record = statusRecord
         let code = _unsafePerformance { snd_pcm_status(pcm, record) }
@@ -233,6 +234,18 @@ public struct PCM: ~Copyable, @unchecked Sendable {
         let queued = pacedWritten - played
         if queued < 0 { return -Int(EPIPE) }
         return bufferFrames - queued
+    }
+
+    /// The status a card would report: now, and the frames written but not yet "played".
+    @_noLocks
+    private mutating func pacedStatus(into status: inout PCMStatus) -> Int32 {
+        let available = pacedAvailable()
+        if available < 0 { return Int32(truncatingIfNeeded: available) }
+        status.timestampNanoseconds = now()
+        status.available = available
+        status.delay = bufferFrames - available
+        status.state = Int32(bitPattern: SND_PCM_STATE_RUNNING.rawValue)
+        return 0
     }
 
     @_noLocks

@@ -6,17 +6,28 @@ import AttaccaCore
 @frozen
 public struct RingEvent: Equatable, Sendable {
     public var message: MidiMessage
+    /// When the input thread read it (CLOCK_MONOTONIC ns).
     public var arrivalNanoseconds: Int64
+    /// When the sequencer delivered it to Attacca's port, by the kernel's own stamp mapped to
+    /// CLOCK_MONOTONIC; 0 when unknown. Only latency records use it (the input-wait stage).
+    public var sourceNanoseconds: Int64
 
     @inlinable @_noLocks
-    public init(message: MidiMessage, arrivalNanoseconds: Int64) {
+    public init(message: MidiMessage, arrivalNanoseconds: Int64, sourceNanoseconds: Int64 = 0) {
         self.message = message
         self.arrivalNanoseconds = arrivalNanoseconds
+        self.sourceNanoseconds = sourceNanoseconds
     }
 
     /// A note-off, or a note-on with velocity 0: the messages that must never be dropped.
     @inlinable
     public var isNoteOff: Bool {
         @_noLocks get { message.kind == .noteOff || (message.kind == .noteOn && message.data2 == 0) }
+    }
+
+    /// A note-on that starts a note (velocity above 0): what latency records are kept for.
+    @inlinable
+    public var isNoteOn: Bool {
+        @_noLocks get { message.kind == .noteOn && message.data2 > 0 }
     }
 }

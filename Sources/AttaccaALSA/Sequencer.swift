@@ -143,6 +143,7 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
         if snd_seq_event_input_pending(handle, 0) == 0 {
             _ = poll(&descriptors, nfds_t(count), timeoutMilliseconds)
         }
+        var queueOffset: Int64?
         while true {
             var event: UnsafeMutablePointer<snd_seq_event_t>?
             let code = snd_seq_event_input(handle, &event)
@@ -164,11 +165,31 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
             }
             guard let message = SequencerEvent.message(of: value) else { continue }
             var queueTime: Int64?
+            var sourceTime: Int64?
             if Int32(value.flags) & Int32(SND_SEQ_TIME_STAMP_MASK) == Int32(SND_SEQ_TIME_STAMP_REAL) && Int32(value.queue) == queue {
-                queueTime = Int64(value.time.time.tv_sec) * 1_000_000_000 + Int64(value.time.time.tv_nsec)
+                let time = Int64(value.time.time.tv_sec) * 1_000_000_000 + Int64(value.time.time.tv_nsec)
+                queueTime = time
+                if queueOffset == nil { queueOffset = queueClockOffset() }
+                if let queueOffset { sourceTime = time + queueOffset }
             }
-            handler(SequencerInput(message: message, arrivalNanoseconds: arrival, queueNanoseconds: queueTime, source: source))
+            handler(SequencerInput(message: message, arrivalNanoseconds: arrival, queueNanoseconds: queueTime,
+                                   sourceNanoseconds: sourceTime, source: source))
         }
+    }
+
+    /// CLOCK_MONOTONIC minus the queue's real time, read together now: maps the kernel's
+    /// delivery stamps onto the clock the rest of Attacca uses. Read once per batch of input,
+    /// so the queue timer's drift never accumulates. nil when the queue cannot be read.
+    private func queueClockOffset() -> Int64? {
+        var status: OpaquePointer?
+        guard snd_seq_queue_status_malloc(&status) >= 0, let status else { return nil }
+        defer { snd_seq_queue_status_free(status) }
+        let before = MonotonicClock.now()
+        guard snd_seq_get_queue_status(handle, queue, status) >= 0,
+              let time = snd_seq_queue_status_get_real_time(status) else { return nil }
+        let after = MonotonicClock.now()
+        let queueTime = Int64(time.pointee.tv_sec) * 1_000_000_000 + Int64(time.pointee.tv_nsec)
+        return before + (after - before) / 2 - queueTime
     }
 
     private func connectIfHardwareSource(_ announced: snd_seq_addr_t, _ connected: (SequencerAddress) -> Void) {
@@ -190,10 +211,23 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
     /// Sends `message` straight to Attacca's own input port (no queue), as if a keyboard had
     /// played it: a MIDI file then travels the same path as live input.
     public func sendToSelf(_ message: MidiMessage) -> Int32 {
+        send(message, to: address)
+    }
+
+    /// The address of a port named as `aconnect` takes it (`20:0`, a client name, `name:port`).
+    public func resolve(_ port: String) throws(ALSAError) -> SequencerAddress {
+        var parsed = snd_seq_addr_t()
+        try ALSAError.check(snd_seq_parse_address(handle, &parsed, port), "snd_seq_parse_address",
+                            "no sequencer port '\(port)' (see 'attacca devices')")
+        return SequencerAddress(client: Int(parsed.client), port: Int(parsed.port))
+    }
+
+    /// Sends `message` straight to `destination` (no queue, no subscription), from Attacca's port.
+    public func send(_ message: MidiMessage, to destination: SequencerAddress) -> Int32 {
         var event = snd_seq_event_t()
         attacca_seq_ev_clear(&event)
         event.source.port = UInt8(address.port)
-        attacca_seq_ev_set_dest(&event, Int32(address.client), Int32(address.port))
+        attacca_seq_ev_set_dest(&event, Int32(destination.client), Int32(destination.port))
         event.queue = UInt8(SND_SEQ_QUEUE_DIRECT)
         let channel = UInt8(message.channel)
         switch message.kind {

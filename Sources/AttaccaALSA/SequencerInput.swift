@@ -8,6 +8,9 @@ public struct SequencerInput: Sendable {
     /// The event's real-time stamp on Attacca's queue (set by the kernel on delivery), in
     /// nanoseconds since the queue started; nil when the event carried none.
     public var queueNanoseconds: Int64?
+    /// `queueNanoseconds` mapped to CLOCK_MONOTONIC (the queue's clock read beside it); nil
+    /// when the event carried no stamp.
+    public var sourceNanoseconds: Int64?
     /// Who sent it.
     public var source: SequencerAddress
 }

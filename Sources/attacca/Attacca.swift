@@ -6,7 +6,7 @@ struct Attacca: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attacca",
         abstract: "A low-latency SoundFont instrument for Linux.",
-        subcommands: [RenderCommand.self, InfoCommand.self, PlayCommand.self, DevicesCommand.self]
+        subcommands: [RenderCommand.self, InfoCommand.self, PlayCommand.self, LatencyCommand.self, DevicesCommand.self]
     )
 
     /// Every failure reaches the user as one line, `attacca: error: <description>`: exit code 1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttaccaALSA
 import AttaccaCore
+import AttaccaLatency
 import Glibc
 
 /// `attacca play`: the live instrument. MIDI from the ALSA sequencer (and/or a MIDI file
@@ -40,6 +41,12 @@ struct PlayCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("SCHED_FIFO priority of the audio thread (1...99).", valueName: "priority"))
     var priority: Int32 = 70
+
+    @Option(help: ArgumentHelp("Event placement: lowest (each note as early as it can sound, up to a period of jitter) or constant (one period after its arrival, no jitter).", valueName: "mode"))
+    var latencyMode: LatencyMode = .lowest
+
+    @Flag(help: "Show the note-on-to-sound latency readout instead of the status line (also: 'attacca latency' beside it).")
+    var latency = false
 
     @Flag(name: [.short, .long], help: "No status line.")
     var quiet = false
@@ -86,10 +93,15 @@ struct PlayCommand: ParsableCommand {
         var opened: PCM? = consume pcm
         let ring = EventRing(capacity: 1024)
         let monitor = AudioMonitor()
+        let records = LatencyRing(capacity: 4096)
         defer {
             ring.deallocate()
             monitor.deallocate()
+            records.deallocate()
         }
+        let setup = LatencySetup(device: negotiated.device, rate: negotiated.rate, periodSize: negotiated.periodSize,
+                                 periodCount: negotiated.periodCount, mode: latencyMode.rawValue)
+        let server = makeLatencyServer(records: records, monitor: monitor, setup: setup)
         if !quiet {
             let latency = Double(negotiated.periodSize * negotiated.periodCount) * 1000 / Double(negotiated.rate)
             StandardError.write("attacca: \(negotiated.device): \(negotiated.rate) Hz, \(negotiated.sampleFormat.alsaName), "
@@ -104,7 +116,8 @@ struct PlayCommand: ParsableCommand {
                 again.rate = negotiated.rate
                 let job = PlayJob(device: devicePointer, request: again, ring: ring, monitor: monitor,
                                   sequencer: sequencerPointer, midiFile: file, priority: priority,
-                                  autoConnect: autoConnect, quiet: quiet)
+                                  autoConnect: autoConnect, quiet: quiet, latencyMode: latencyMode,
+                                  latencyRecords: records, latencyServer: server, showsLatency: latency)
                 return try engineOptions.withEngine(sampleRate: negotiated.rate, job)
             }
         }
@@ -118,6 +131,20 @@ struct PlayCommand: ParsableCommand {
         StandardError.write("events: \(outcome.received) received, \(outcome.dropped) dropped")
         StandardError.write("voices sounding at stop: \(outcome.voicesAtStop)")
         StandardError.write("xruns: \(outcome.xruns)")
+    }
+
+    /// The collector of latency records, serving `attacca latency` on this user's socket; when
+    /// the socket cannot be had (another player has it, the directory is not private) it says
+    /// so once and measures for `--latency` alone.
+    private func makeLatencyServer(records: LatencyRing, monitor: AudioMonitor, setup: LatencySetup) -> LatencyServer {
+        let socket = LatencySocket.standard()
+        do {
+            return try LatencyServer(records: records, monitor: monitor, setup: setup, socket: socket)
+        } catch {
+            StandardError.write("attacca: warning: no latency readout for 'attacca latency': \(error.description)")
+            // Without a socket nothing can fail.
+            return try! LatencyServer(records: records, monitor: monitor, setup: setup, socket: nil)
+        }
     }
 
     /// A parent (a test runner, a service manager) may start us with SIGINT/SIGTERM blocked;

@@ -1,5 +1,6 @@
 import AttaccaALSA
 import AttaccaCore
+import AttaccaLatency
 import Glibc
 
 /// The live instrument, run with whichever engine `EngineOptions` builds: starts the audio
@@ -18,6 +19,13 @@ struct PlayJob: EngineVisitor {
     let priority: Int32?
     let autoConnect: Bool
     let quiet: Bool
+    /// Event placement on the audio thread, and where it records each note's latency.
+    let latencyMode: LatencyMode
+    let latencyRecords: LatencyRing
+    /// Collects the audio thread's latency records and answers `attacca latency`.
+    let latencyServer: LatencyServer
+    /// `--latency`: the latency readout replaces the status line.
+    let showsLatency: Bool
     /// Longest wait for the sound to die away after the file's last event.
     let tailSeconds: Double = 2
     /// How often a device that went away is looked for.
@@ -40,10 +48,14 @@ struct PlayJob: EngineVisitor {
 
     func visit<E: SoundEngine & ~Copyable>(_ engine: inout E) throws -> Outcome {
         let request = self.request
+        // Its thread and histograms exist before memory is locked (below, once the session's
+        // buffers exist): with MCL_FUTURE a memlock limit would make later allocations fail.
+        latencyServer.start()
+        defer { latencyServer.stop() }
         return try withUnsafeMutablePointer(to: &engine) { engine in
             var session = AudioSession<PCM>(
                 device: device.pointee.take()!, ring: ring, monitor: monitor, priority: priority,
-                retryNanoseconds: Self.retryNanoseconds,
+                retryNanoseconds: Self.retryNanoseconds, latencyMode: latencyMode, latencyRecords: latencyRecords,
                 open: { () throws(ALSAError) -> PCM in try PCM(request) },
                 run: { loop in
                     if E.self == Synthesizer.self {
@@ -72,7 +84,16 @@ struct PlayJob: EngineVisitor {
     /// Runs until the file has played out, a signal, or the device fails before ever playing.
     private func feed(_ session: inout AudioSession<PCM>) -> Outcome {
         var status = StatusLine(monitor: monitor, ring: ring, periodNanoseconds: request.periodNanoseconds)
-        defer { if !quiet { status.finish() } }
+        var readout = LatencyDisplay(stream: stderr, inPlace: StandardError.isTerminal)
+        defer {
+            if showsLatency {
+                // The final figures, as plain lines.
+                var final = LatencyDisplay(stream: stderr, inPlace: false)
+                final.show(LatencyReadout.lines(latencyServer.report, unicode: StandardError.isTerminal))
+            } else if !quiet {
+                status.finish()
+            }
+        }
         let events = midiFile?.events ?? []
         let start = MonotonicClock.now() + 2 * request.periodNanoseconds
         let fileEnd = start + Self.nanoseconds(midiFile?.duration ?? 0)
@@ -126,7 +147,10 @@ struct PlayJob: EngineVisitor {
                 let quietNow = monitor.voices == 0 && monitor.periods > 0
                 if quietNow || now >= fileEnd + Self.nanoseconds(tailSeconds) { break }
             }
-            if !quiet && now - lastStatus >= statusInterval {
+            if showsLatency && now - lastStatus >= statusInterval {
+                readout.show(LatencyReadout.lines(latencyServer.report, unicode: StandardError.isTerminal))
+                lastStatus = now
+            } else if !quiet && now - lastStatus >= statusInterval {
                 status.note = playing ? nil : "device away" + (session.lastOpenError.map { ": \($0.description)" } ?? "")
                 status.update()
                 lastStatus = now
@@ -151,7 +175,8 @@ struct PlayJob: EngineVisitor {
                         }
                     }) { input in
                         held.record(input.message, from: input.source)
-                        deliver(RingEvent(message: input.message, arrivalNanoseconds: input.arrivalNanoseconds))
+                        deliver(RingEvent(message: input.message, arrivalNanoseconds: input.arrivalNanoseconds,
+                                          sourceNanoseconds: input.sourceNanoseconds ?? 0))
                     }
             } else if wait > 0 {
                 var time = timespec(tv_sec: 0, tv_nsec: Int(wait))

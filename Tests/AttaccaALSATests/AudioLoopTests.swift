@@ -5,21 +5,24 @@ import Testing
 
 @Suite struct AudioLoopTests {
     /// A loop over a fake PCM with its own ring and monitor; `body` gets it and an engine.
-    func withLoop(periodSize: Int = 64, format: PCMFormat = .s16,
+    func withLoop(periodSize: Int = 64, format: PCMFormat = .s16, mode: LatencyMode = .lowest,
                   _ body: (inout AudioLoop<FakePCM>, inout RecordingEngine) throws -> Void) rethrows {
         let ring = EventRing(capacity: 256)
         let monitor = AudioMonitor()
+        let records = LatencyRing(capacity: 1024)
         defer {
             ring.deallocate()
             monitor.deallocate()
+            records.deallocate()
         }
-        var loop = AudioLoop(device: FakePCM(periodSize: periodSize, format: format), ring: ring, monitor: monitor)
+        var loop = AudioLoop(device: FakePCM(periodSize: periodSize, format: format), ring: ring, monitor: monitor,
+                             latencyMode: mode, latencyRecords: records)
         var engine = RecordingEngine()
         try body(&loop, &engine)
     }
 
-    @Test func eventsLandAtTheFrameOfTheirArrivalInsideThePeriod() {
-        withLoop { loop, engine in
+    @Test func constantModePutsEventsAtTheFrameOfTheirArrivalInsideThePeriod() {
+        withLoop(mode: .constant) { loop, engine in
             do { let result = loop.prefill(); #expect(result) }
             let start = loop.device.clock
             let period = loop.periodNanoseconds  // 1_333_333 ns at 48 kHz
@@ -31,6 +34,21 @@ import Testing
             // Older than one period → frame 0; otherwise (t − (T − period)) × 48000 / 1e9.
             #expect(engine.recorded.map(\.frame) == [0, 0, 24, 32, 63])
             #expect(loop.monitor.eventsDelivered == 5)
+        }
+    }
+
+    @Test func lowestModePutsPastEventsAtFrameZeroAndLaterOnesAtTheirDueFrame() {
+        withLoop(mode: .lowest) { loop, engine in
+            do { let result = loop.prefill(); #expect(result) }
+            let start = loop.device.clock
+            let period = loop.periodNanoseconds
+            let arrivals: [Int64] = [start - 5 * period, start - period, start - 1, start + 500_000, start + 2 * period]
+            for (index, time) in arrivals.enumerated() {
+                loop.ring.push(RingEvent(message: .noteOn(channel: 0, key: 60 + index, velocity: 100), arrivalNanoseconds: time))
+            }
+            do { let result = loop.cycle(engine: &engine); #expect(result) }
+            // Already due → frame 0; stamped 0.5 ms after the drain → frame 24; beyond the period → its last frame.
+            #expect(engine.recorded.map(\.frame) == [0, 0, 0, 24, 63])
         }
     }
 
@@ -132,6 +150,8 @@ import Testing
             let allocations = attacca_allocation_counter_stop()
             #expect(allocations == 0)
             #expect(loop.monitor.eventsDelivered == 200)
+            // The instrumentation ran inside the counted cycles: one record per note-on.
+            #expect(loop.latencyRecords?.drain { _ in } == 200)
         }
     }
 }

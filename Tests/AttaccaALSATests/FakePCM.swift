@@ -12,6 +12,8 @@ struct FakePCM: PCMDevice {
     var framesWritten = 0
     var recoveries = 0
     var drained = false
+    /// `delay` the status reports; nil: a full buffer.
+    var statusDelay: Int?
     /// The first two samples of the last write, as 32-bit words (S32 / FLOAT) or 16-bit pairs.
     var firstWord: UInt32 = 0
 
@@ -40,7 +42,7 @@ struct FakePCM: PCMDevice {
     }
 
     mutating func readStatus(into status: inout PCMStatus) -> Int32 {
-        status.delay = configuration.bufferSize
+        status.delay = statusDelay ?? configuration.bufferSize
         status.timestampNanoseconds = clock
         return 0
     }

@@ -36,7 +36,9 @@ struct CommandRunner {
 
     /// Runs `attacca arguments…`; with `fileSizeLimitBlocks`, under `ulimit -f` (512-byte blocks)
     /// to make writes fail the way a full disk does; with `asNobody`, as user `nobody` (setpriv).
-    static func run(_ arguments: [String], fileSizeLimitBlocks: Int? = nil, asNobody: Bool = false) throws -> Output {
+    /// `environment` entries are added to (or replace) the test's own.
+    static func run(_ arguments: [String], fileSizeLimitBlocks: Int? = nil, asNobody: Bool = false,
+                    environment: [String: String] = [:]) throws -> Output {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attacca-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -57,6 +59,7 @@ struct CommandRunner {
             process.executableURL = executable
             process.arguments = arguments
         }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = outHandle
         process.standardError = errHandle

@@ -6,7 +6,7 @@ final class SignalledRun {
     let folder: URL
     let errURL: URL
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         guard let executable = CommandRunner.executable else { throw CocoaError(.fileNoSuchFile) }
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("attacca-play-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -14,6 +14,7 @@ final class SignalledRun {
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errURL)

@@ -1,0 +1,5 @@
+import ArgumentParser
+import AttaccaALSA
+
+/// `--latency-mode lowest|constant`.
+extension LatencyMode: ExpressibleByArgument {}

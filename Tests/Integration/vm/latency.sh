@@ -1,0 +1,124 @@
+# Note-on-to-sound latency (issue #5), sourced by guest after scenarios.sh (it reuses play_start,
+# play_stop, start_clock, seq_port). One boot measures, by the same loopback method
+# (`attacca latency --loopback`: note-ons to a sequencer port, onsets captured from
+# hw:Loopback,1,0), Attacca at 64, 32 and 16 frames x 2 in both latency modes and FluidSynth at
+# `-z 64 -c 2`; for Attacca it also reads the player's own instrumentation (`attacca latency
+# --json`) and asserts that the two agree within one period. Figures land in $out/latency.txt.
+
+# 20 notes a configuration: each takes ~3.5 min of real time under TCG here (40 would push the
+# whole harness past its 2400 s limit).
+latency_notes=20
+# The stimulus: a closed hi-hat (GM drum kit, channel 10, key 42): an instant attack, a short tail.
+latency_stimulus=(--channel 10 --key 42 --notes "$latency_notes")
+
+# latency_json FILE KEY.PATH: one number from a JSON report (python3 from the host's userspace).
+latency_json() {
+    python3 -c 'import json, sys
+value = json.load(open(sys.argv[1]))
+for key in sys.argv[2].split("."):
+    value = value[key] if value is not None else None
+print(value if value is not None else "")' "$1" "$2"
+}
+# latency_summary FILE: "p50 .. p90 .. p99 .. max .. jitter .. ms (N notes)".
+latency_summary() {
+    python3 -c 'import json, sys
+r = json.load(open(sys.argv[1])); t = r["total"] or {}
+print("min %.3f p50 %.3f p90 %.3f p99 %.3f max %.3f jitter %.3f ms (%d notes, %d unmeasured)" % (
+    t.get("minimum", 0), t.get("p50", 0), t.get("p90", 0), t.get("p99", 0), t.get("maximum", 0), t.get("jitter", 0),
+    r["notes"], r["unmeasured"]))' "$1"
+}
+# within A B LIMIT: |A - B| <= LIMIT.
+within() { awk -v a="$1" -v b="$2" -v l="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= l) }'; }
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+
+# latency_loopback TAG TARGET PERIOD TARGET_PERIOD: runs the loopback measurement into $out/TAG-loopback.json.
+latency_loopback() {
+    local tag=$1 target=$2 period=$3 target_period=$4
+    "$attacca" latency --loopback --target "$target" --capture hw:Loopback,1,0 --period "$period" \
+        --target-period "$target_period" --target-periods 2 "${latency_stimulus[@]}" --json \
+        > "$out/$tag-loopback.json" 2> "$out/$tag-loopback.err" \
+        || { why="attacca latency --loopback failed: $(tail -1 "$out/$tag-loopback.err")"; return 1; }
+    local notes; notes=$(latency_json "$out/$tag-loopback.json" notes)
+    [ "${notes:-0}" -ge $(( latency_notes * 9 / 10 )) ] || { why="the loopback heard only ${notes:-0} of $latency_notes notes"; return 1; }
+}
+
+# latency_attacca PERIOD MODE: Attacca at PERIOD x 2 in MODE, by loopback and by its instrumentation.
+latency_attacca() {
+    local period=$1 mode=$2
+    local tag=latency-attacca-$period-$mode
+    local period_ms; period_ms=$(awk -v p="$period" 'BEGIN { print p / 48 }')
+    # Once more on failure: switching the clock's period has been seen to time out once.
+    start_clock "$period" || start_clock "$period" || { why="the dummy clock did not start at $period frames"; return 1; }
+    play_start "$tag" "$period" native --latency-mode "$mode" || return 1
+    if ! "$attacca" latency --reset --once > /dev/null 2> "$out/$tag-reset.err"; then
+        why="attacca latency --reset: $(tail -1 "$out/$tag-reset.err")"; play_stop; return 1
+    fi
+    latency_loopback "$tag" "$play_port" "$period" "$period" || { play_stop; return 1; }
+    "$attacca" latency --json > "$out/$tag-instrumentation.json" 2> "$out/$tag-instrumentation.err" \
+        || { why="attacca latency --json: $(tail -1 "$out/$tag-instrumentation.err")"; play_stop; return 1; }
+    play_stop || { why="exit status $play_status after SIGINT"; return 1; }
+    local loop=$out/$tag-loopback.json inst=$out/$tag-instrumentation.json
+    echo "attacca $period x 2 $mode: loopback $(latency_summary "$loop"); instrumentation $(latency_summary "$inst")" >> "$out/latency.txt"
+    note "$(tail -1 "$out/latency.txt")"
+    grep -qx 'xruns: 0' "$play_log.err" || { why="attacca reports $(grep -E '^xruns:' "$play_log.err" | tail -1)"; return 1; }
+    local key a b
+    for key in total.p50 total.p99; do
+        a=$(latency_json "$loop" "$key"); b=$(latency_json "$inst" "$key")
+        within "$a" "$b" "$period_ms" || { why="$key: loopback $a ms vs instrumentation $b ms, more than one period ($period_ms ms) apart"; return 1; }
+    done
+    if [ "$mode" = lowest ]; then
+        # The goal: max within 1.5 periods of the floor (one period queued plus one being played).
+        local max limit
+        max=$(latency_json "$loop" total.maximum); limit=$(awk -v p="$period_ms" 'BEGIN { print 3.5 * p }')
+        below "$max" "$limit" || { why="max $max ms is beyond the floor + 1.5 periods ($limit ms)"; return 1; }
+    else
+        local jitter; jitter=$(latency_json "$loop" total.jitter)
+        below "$jitter" 0.1 || { why="constant mode: jitter (p99 - p1) $jitter ms, not under 0.1 ms"; return 1; }
+    fi
+}
+
+# latency_fluidsynth: FluidSynth at -z 64 -c 2 (float samples: its S16 output is dithered), same loopback.
+latency_fluidsynth() {
+    local tag=latency-fluidsynth-64 pid port
+    start_clock 64 || { why="the dummy clock did not start"; return 1; }
+    fluidsynth -is -a alsa -m alsa_seq -o audio.alsa.device=hw:Loopback,0,0 -z 64 -c 2 -r 48000 \
+        -o audio.sample-format=float -o synth.reverb.active=0 -o synth.chorus.active=0 \
+        "$sf" > "$out/$tag.out" 2> "$out/$tag.err" < /dev/null &
+    pid=$!
+    wait_for 60 "fluidsynth playing" pcm_running Loopback/pcm0p/sub0 || { why="fluidsynth did not start (see $tag.err)"; stop "$pid"; return 1; }
+    wait_for 10 "fluidsynth port" eval '[ -n "$(seq_port "FLUID Synth")" ]' || { why="no FLUID Synth port"; stop "$pid"; return 1; }
+    port=$(seq_port "FLUID Synth")
+    latency_loopback "$tag" "$port" 64 64; local ok=$?
+    stop "$pid"
+    wait_for 10 "loopback free" pcm_closed Loopback/pcm0p/sub0
+    [ $ok = 0 ] || return 1
+    echo "fluidsynth 64 x 2: loopback $(latency_summary "$out/$tag-loopback.json")" >> "$out/latency.txt"
+    note "$(tail -1 "$out/latency.txt")"
+}
+
+# The goal against FluidSynth: Attacca's p50 at most a third of FluidSynth's, same method, same run.
+latency_goal() {
+    local ours theirs
+    ours=$(latency_json "$out/latency-attacca-64-lowest-loopback.json" total.p50)
+    theirs=$(latency_json "$out/latency-fluidsynth-64-loopback.json" total.p50)
+    [ -n "$ours" ] && [ -n "$theirs" ] || { why="a measurement is missing"; return 1; }
+    awk -v a="$ours" -v b="$theirs" 'BEGIN { exit !(a * 3 <= b) }' \
+        || { why="Attacca p50 $ours ms is more than a third of FluidSynth's $theirs ms"; return 1; }
+    note "p50: Attacca $ours ms, FluidSynth $theirs ms"
+}
+
+latency_scenarios() {
+    # The player's socket directory: guest-local and private (the results folder is a shared mount).
+    XDG_RUNTIME_DIR=$(mktemp -d) && export XDG_RUNTIME_DIR
+    : > "$out/latency.txt"
+    local period mode
+    for period in 64 32 16; do
+        for mode in lowest constant; do
+            check "latency/attacca-${period}x2-$mode" latency_attacca "$period" "$mode"
+            [ -z "$play_pid" ] || play_stop
+        done
+    done
+    check latency/fluidsynth-64x2 latency_fluidsynth
+    check latency/attacca-p50-third-of-fluidsynth latency_goal
+    start_clock 64
+}
