@@ -2,6 +2,12 @@
 /// with Q in cB reduced by 3.01 dB and the passband gain divided by sqrt(Q). When the cutoff
 /// moves, coefficients glide to the new values across the next sub-block (in four steps) so
 /// sweeps do not click.
+///
+/// Open filters are skipped: at output rates of 44.1 kHz and more, with the cutoff at or above
+/// 0.41 × the rate (the 13500-cent maximum is 19.9 kHz, 0.415 × 48 kHz) and Q at 0 dB, the response is the flat gain 1/sqrt(Q)
+/// within 0.25 dB up to a third of the rate (16 kHz at 48 kHz; −0.8 dB at 18 kHz, −3.2 dB at 20 kHz).
+/// A voice whose open filter cannot move (no LFO or envelope on the cutoff) mixes its samples
+/// × `gain` instead (`Voice.prepare` sets `isBypassed`). FluidSynth always runs the biquad.
 struct LowPassFilter {
     var b02: Float = 0
     var b1: Float = 0
@@ -20,6 +26,12 @@ struct LowPassFilter {
     var lastCutoff: Double = -1
     var lastCutoffCents: Double = -1
     var started = false
+    /// The coefficients are those of an open filter (see above).
+    var isOpen = false
+    /// The voice mixes its samples × `gain` without running the biquad.
+    var isBypassed = false
+    /// The last sample mixed while bypassed (the history restarts from it).
+    var lastInput: Float = 0
 
     /// Resets state for a new note with resonance `centibels` (the initialFilterQ sum).
     @_noLocks
@@ -28,6 +40,9 @@ struct LowPassFilter {
         history2 = 0
         started = false
         isGliding = false
+        isOpen = false
+        isBypassed = false
+        lastInput = 0
         lastCutoff = -1
         qLinear = -1
         setQ(qCentibels)
@@ -56,6 +71,8 @@ struct LowPassFilter {
         if cents == lastCutoffCents && lastCutoff >= 0 { return }
         lastCutoffCents = cents
         var hertz = FastMath.centsToHertz(cents)
+        // Q 0 dB is 10^(-3.01/20) = 0.70715; below 44.1 kHz the 0.45 × rate limit is audible.
+        isOpen = hertz >= 0.41 * sampleRate && qLinear < 0.7072 && sampleRate >= 44100
         if hertz > 0.45 * sampleRate { hertz = 0.45 * sampleRate } else if hertz < 5 { hertz = 5 }
         guard (hertz - lastCutoff).magnitude > 0.01 else { return }
         lastCutoff = hertz
@@ -73,6 +90,20 @@ struct LowPassFilter {
             isGliding = false
         } else {
             isGliding = true
+        }
+    }
+
+    /// Starts or stops bypassing. On the way back the history is set to the steady state of a
+    /// constant input equal to the last bypassed sample, so the biquad resumes without a jump.
+    @_noLocks
+    @inline(__always)
+    mutating func setBypassed(_ bypassed: Bool) {
+        if bypassed == isBypassed { return }
+        isBypassed = bypassed
+        if !bypassed {
+            let center = lastInput / (1 + a1 + a2)
+            history1 = center
+            history2 = center
         }
     }
 

@@ -37,6 +37,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let groupProduced: UnsafeMutablePointer<Int>
     let outputRate: Double
     let isCubic: Bool
+    /// Integer Catmull-Rom weights by fraction (`SampleInterpolation.makeCubicTable`).
+    let cubicTable: UnsafeMutablePointer<SIMD4<Int16>>
     /// Counts render blocks; voices remember the block they started in.
     var blockSerial: UInt64 = 1
     /// Counts note-ons; voices of one note-on share the number.
@@ -84,6 +86,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         groupProduced.initialize(repeating: 0, count: 4)
         outputRate = Double(settings.sampleRate)
         isCubic = settings.interpolation == .cubic
+        cubicTable = SampleInterpolation.makeCubicTable()
         for channel in 0..<Self.channelCount {
             (channels + channel).initialize(to: ChannelState(channel: channel))
         }
@@ -103,6 +106,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         slotSnapshot.deallocate()
         groupSlots.deallocate()
         groupProduced.deallocate()
+        cubicTable.deallocate()
     }
 
     // MARK: Rendering
@@ -152,13 +156,23 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                 // Freeing reorders the active list, so walk a copy taken before this sub-block.
                 let slots = pool.activeSlots
                 for k in 0..<activeCount { slotSnapshot[k] = slots[k] }
-                // Voices go in groups of four so their filters run side by side.
+                // Voices go in groups of four so their filters run side by side; voices whose
+                // filter is bypassed mix straight away.
                 var filled = 0
                 for k in 0..<activeCount {
                     let i = Int(slotSnapshot[k])
-                    groupProduced[filled] = voices[i].prepare(
-                        count: count, scratch: voiceScratch + 64 * filled, data: sampleData, lowBytes: sampleData24,
-                        outputRate: outputRate, cubic: isCubic)
+                    let scratch = voiceScratch + 64 * filled
+                    let produced = voices[i].prepare(
+                        count: count, scratch: scratch, data: sampleData, lowBytes: sampleData24,
+                        cubicTable: cubicTable, outputRate: outputRate, cubic: isCubic)
+                    if voices[i].filter.isBypassed {
+                        // Open filter: mixed at once, not grouped.
+                        if !voices[i].mixBypassed(count: count, produced: produced, scratch: scratch, left: outLeft, right: outRight) {
+                            pool.free(i)
+                        }
+                        continue
+                    }
+                    groupProduced[filled] = produced
                     groupSlots[filled] = i
                     filled += 1
                     if filled == 4 {

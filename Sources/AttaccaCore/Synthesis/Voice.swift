@@ -223,7 +223,8 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func prepare(count: Int, scratch: UnsafeMutablePointer<Float>, data: UnsafePointer<Int16>,
-                          lowBytes: UnsafePointer<UInt8>?, outputRate: Double, cubic: Bool) -> Int {
+                          lowBytes: UnsafePointer<UInt8>?, cubicTable: UnsafePointer<SIMD4<Int16>>,
+                          outputRate: Double, cubic: Bool) -> Int {
         // Parameters at the end of this sub-block; gains ramp linearly towards them.
         volumeEnvelope.advance(count)
         modulationEnvelope.advance(count)
@@ -274,13 +275,14 @@ struct Voice {
         let increment = cachedIncrement
         filter.update(cutoffCents: filterCutoffCents + Double(modLfo.value * modLfoToFilter + modulationEnvelope.value * modEnvToFilter),
                       sampleRate: outputRate, count: count)
+        filter.setBypassed(filter.isOpen && !filter.isGliding && modLfoToFilter == 0 && modEnvToFilter == 0)
 
         pendingLeft = targetLeft
         pendingRight = targetRight
         pendingFinished = finished
         // Interpolate the sample into the scratch buffer; the caller filters it, then mixes.
         return interpolate(into: scratch, count: count, increment: increment, data: data, lowBytes: lowBytes,
-                           cubic: cubic)
+                           cubicTable: cubicTable, cubic: cubic)
     }
 
     /// Adds `produced` filtered points of a `count`-frame sub-block to the output with gains
@@ -299,6 +301,39 @@ struct Voice {
             right[i] += y * (ramp.2 + ramp.3 * step)
             i += 1
         }
+        return finishMix(count: count, produced: produced)
+    }
+
+    /// `mix` for a voice whose filter is bypassed: the samples × the filter's passband gain, four
+    /// frames per step in SIMD lanes. Returns false when the voice has finished.
+    @_noLocks
+    @inline(__always)
+    mutating func mixBypassed(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
+                              left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) -> Bool {
+        let ramp = gainRamp(count: count)
+        let g = Float(filter.gain)
+        let leftStart = ramp.0 * g, leftStep = ramp.1 * g, rightStart = ramp.2 * g, rightStep = ramp.3 * g
+        let steps = SIMD4<Float>(1, 2, 3, 4)
+        var gainL = leftStart + leftStep * steps, gainR = rightStart + rightStep * steps
+        let jumpL = SIMD4<Float>(repeating: 4 * leftStep), jumpR = SIMD4<Float>(repeating: 4 * rightStep)
+        var i = 0
+        while i + 4 <= produced {
+            let y = UnsafeRawPointer(scratch + i).loadUnaligned(as: SIMD4<Float>.self)
+            let l = UnsafeMutableRawPointer(left + i), r = UnsafeMutableRawPointer(right + i)
+            l.storeBytes(of: l.loadUnaligned(as: SIMD4<Float>.self) + y * gainL, as: SIMD4<Float>.self)
+            r.storeBytes(of: r.loadUnaligned(as: SIMD4<Float>.self) + y * gainR, as: SIMD4<Float>.self)
+            gainL += jumpL
+            gainR += jumpR
+            i += 4
+        }
+        while i < produced {
+            let step = Float(i + 1)
+            let y = scratch[i]
+            left[i] += y * (leftStart + leftStep * step)
+            right[i] += y * (rightStart + rightStep * step)
+            i += 1
+        }
+        if produced > 0 { filter.lastInput = scratch[produced - 1] }
         return finishMix(count: count, produced: produced)
     }
 
@@ -336,7 +371,8 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func interpolate(into output: UnsafeMutablePointer<Float>, count: Int, increment: Double,
-                              data: UnsafePointer<Int16>, lowBytes: UnsafePointer<UInt8>?, cubic: Bool) -> Int {
+                              data: UnsafePointer<Int16>, lowBytes: UnsafePointer<UInt8>?,
+                              cubicTable: UnsafePointer<SIMD4<Int16>>, cubic: Bool) -> Int {
         let step = UInt64(increment * 4294967296.0)
         var position = phase
         let looping = isLooping
@@ -374,13 +410,13 @@ struct Voice {
                 var p = position
                 let out = output + i
                 if cubic {
-                    // Four outputs per iteration in SIMD lanes (see cubicRun); the 16-bit and
-                    // 24-bit cases are separate loops so neither tests for sm24 per point.
+                    // Four outputs per iteration: 16-bit points through the integer weight table
+                    // (cubicRun16), 24-bit points in float lanes (cubicRun).
                     var j: Int
                     if let lowBytes {
                         j = Self.cubicRun(out, run, &p, step, data, lowBytes)
                     } else {
-                        j = Self.cubicRun(out, run, &p, step, data, nil)
+                        j = Self.cubicRun16(out, run, &p, step, data, cubicTable)
                     }
                     while j < run {
                         let s = Int(truncatingIfNeeded: p >> 32)
@@ -467,6 +503,43 @@ struct Voice {
             j += 4
         }
         p = position
+        return j
+    }
+
+    /// Cubic interpolation of 16-bit points, the largest multiple of four of `run`, four outputs per
+    /// iteration: each output's four points (one 64-bit read) and its four integer weights (the
+    /// `SampleInterpolation.makeCubicTable` entry the fraction's top bits pick) fill one half of a
+    /// 16-bit vector; `pmaddwd` multiplies and adds pairs, two shuffles and an add finish the four
+    /// sums. No conversion per point, no transpose, no weights to compute. Output is in point units
+    /// like `cubic` (the integer sum × 1/32767). Advances `p`; returns the number of points written.
+    /// Not inlined: alone, the loop keeps everything in registers.
+    @_noLocks
+    @inline(never)
+    static func cubicRun16(_ out: UnsafeMutablePointer<Float>, _ run: Int, _ p: inout UInt64, _ step: UInt64,
+                           _ data: UnsafePointer<Int16>, _ table: UnsafePointer<SIMD4<Int16>>) -> Int {
+        @inline(__always) func points(_ q: UInt64) -> SIMD4<Int16> {
+            UnsafeRawPointer(data + (Int(truncatingIfNeeded: q >> 32) - 1)).loadUnaligned(as: SIMD4<Int16>.self)
+        }
+        @inline(__always) func weights(_ q: UInt64) -> SIMD4<Int16> {
+            table[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: q) >> 22)]  // 32 - cubicTableBits
+        }
+        var j = 0
+        var q0 = p
+        while j &+ 4 <= run {
+            let q1 = q0 &+ step, q2 = q1 &+ step, q3 = q2 &+ step
+            let x01 = SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int16>(lowHalf: points(q0), highHalf: points(q1)))
+                &* SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int16>(lowHalf: weights(q0), highHalf: weights(q1)))
+            let x23 = SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int16>(lowHalf: points(q2), highHalf: points(q3)))
+                &* SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int16>(lowHalf: weights(q2), highHalf: weights(q3)))
+            // Pair sums (pmaddwd): [0: p0w0+p1w1, 0: p2w2+p3w3, 1: ..., 1: ...], then [2 ..., 3 ...].
+            let s01 = x01.evenHalf &+ x01.oddHalf, s23 = x23.evenHalf &+ x23.oddHalf
+            let sums = SIMD4<Int32>(s01[0], s01[2], s23[0], s23[2]) &+ SIMD4<Int32>(s01[1], s01[3], s23[1], s23[3])
+            let y = SIMD4<Float>(sums) * (1.0 / 32767)  // 1 / SampleInterpolation.cubicTableOne
+            UnsafeMutableRawPointer(out + j).storeBytes(of: y, as: SIMD4<Float>.self)
+            q0 = q3 &+ step
+            j &+= 4
+        }
+        p = q0
         return j
     }
 }
