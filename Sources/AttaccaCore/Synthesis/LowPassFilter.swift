@@ -219,12 +219,15 @@ struct LowPassFilter {
 
     /// Filters and mixes four voices' full sub-blocks at once: the four biquads run in the
     /// lanes of one SIMD4 recursion, so the latency chain is shared by four voices.
-    /// `buffers` holds four consecutive 64-point scratch blocks in `slots` order.
+    /// `buffers` holds four consecutive 64-point scratch blocks in `slots` order. The products
+    /// with the gains stay in their lanes: `laneLeft[i]`/`laneRight[i]` accumulate them per frame
+    /// (no shuffles), and the caller sums the lanes into the output once per sub-block
+    /// (`Synthesizer.sumLanes`).
     @_noLocks
     @inline(__always)
     static func processQuadAndMix(_ voices: UnsafeMutablePointer<Voice>, _ slots: UnsafeMutablePointer<Int>,
                                   _ buffers: UnsafeMutablePointer<Float>, count: Int,
-                                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+                                  laneLeft: UnsafeMutablePointer<SIMD4<Float>>, laneRight: UnsafeMutablePointer<SIMD4<Float>>) {
         let v0 = voices + slots[0], v1 = voices + slots[1], v2 = voices + slots[2], v3 = voices + slots[3]
         let x0 = buffers, x1 = buffers + 64, x2 = buffers + 128, x3 = buffers + 192
         let r0 = v0.pointee.gainRamp(count: count), r1 = v1.pointee.gainRamp(count: count)
@@ -256,11 +259,9 @@ struct LowPassFilter {
             let a1 = SIMD4<Float>(f0.0, f1.0, f2.0, f3.0), a2 = SIMD4<Float>(f0.1, f1.1, f2.1, f3.1)
             let b1 = SIMD4<Float>(f0.2, f1.2, f2.2, f3.2), b02 = SIMD4<Float>(f0.3, f1.3, f2.3, f3.3)
             var i = from
-            // Four frames at a time: the per-voice products are transposed so the four frames'
-            // sums land in one vector, added to the output with one load and store per channel.
-            while i + 4 <= to {
-                var l0 = SIMD4<Float>(), l1 = l0, l2 = l0, l3 = l0, r0 = l0, r1 = l0, r2 = l0, r3 = l0
-                // Four frames of each voice, transposed to four frames of all voices.
+            // Four frames at a time: each voice's four frames are loaded at once and transposed
+            // into one vector per frame (lanes = voices).
+            while i &+ 4 <= to {
                 let q0 = UnsafeRawPointer(x0 + i).loadUnaligned(as: SIMD4<Float>.self)
                 let q1 = UnsafeRawPointer(x1 + i).loadUnaligned(as: SIMD4<Float>.self)
                 let q2 = UnsafeRawPointer(x2 + i).loadUnaligned(as: SIMD4<Float>.self)
@@ -273,21 +274,10 @@ struct LowPassFilter {
                     h1 = center
                     gainLeft += stepLeft
                     gainRight += stepRight
-                    switch k {
-                    case 0: l0 = y * gainLeft; r0 = y * gainRight
-                    case 1: l1 = y * gainLeft; r1 = y * gainRight
-                    case 2: l2 = y * gainLeft; r2 = y * gainRight
-                    default: l3 = y * gainLeft; r3 = y * gainRight
-                    }
+                    laneLeft[i &+ k] += y * gainLeft
+                    laneRight[i &+ k] += y * gainRight
                 }
-                let sumLeft = SIMD4<Float>(l0[0], l1[0], l2[0], l3[0]) + SIMD4<Float>(l0[1], l1[1], l2[1], l3[1])
-                    + (SIMD4<Float>(l0[2], l1[2], l2[2], l3[2]) + SIMD4<Float>(l0[3], l1[3], l2[3], l3[3]))
-                let sumRight = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]) + SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
-                    + (SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]) + SIMD4<Float>(r0[3], r1[3], r2[3], r3[3]))
-                let outLeft = UnsafeMutableRawPointer(left + i), outRight = UnsafeMutableRawPointer(right + i)
-                outLeft.storeBytes(of: outLeft.loadUnaligned(as: SIMD4<Float>.self) + sumLeft, as: SIMD4<Float>.self)
-                outRight.storeBytes(of: outRight.loadUnaligned(as: SIMD4<Float>.self) + sumRight, as: SIMD4<Float>.self)
-                i += 4
+                i &+= 4
             }
             while i < to {
                 let x = SIMD4<Float>(x0[i], x1[i], x2[i], x3[i])
@@ -297,9 +287,8 @@ struct LowPassFilter {
                 h1 = center
                 gainLeft += stepLeft
                 gainRight += stepRight
-                let l = y * gainLeft, r = y * gainRight
-                left[i] += (l[0] + l[1]) + (l[2] + l[3])
-                right[i] += (r[0] + r[1]) + (r[2] + r[3])
+                laneLeft[i] += y * gainLeft
+                laneRight[i] += y * gainRight
                 i += 1
             }
             from = to

@@ -32,6 +32,10 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let voiceScratch: UnsafeMutablePointer<Float>
     /// The active voice slots as they were at the start of the sub-block being rendered.
     let slotSnapshot: UnsafeMutablePointer<Int32>
+    /// Per-frame lane sums of the four-voice groups (`LowPassFilter.processQuadAndMix`), 64 frames
+    /// per channel, added to the output and cleared at the end of each sub-block.
+    let laneLeft: UnsafeMutablePointer<SIMD4<Float>>
+    let laneRight: UnsafeMutablePointer<SIMD4<Float>>
     /// The up to four voices prepared and waiting to be filtered and mixed together.
     let groupSlots: UnsafeMutablePointer<Int>
     let groupProduced: UnsafeMutablePointer<Int>
@@ -80,6 +84,10 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         voiceScratch.initialize(repeating: 0, count: 256)
         slotSnapshot = .allocate(capacity: settings.polyphony)
         slotSnapshot.initialize(repeating: 0, count: settings.polyphony)
+        laneLeft = .allocate(capacity: 64)
+        laneLeft.initialize(repeating: SIMD4<Float>(), count: 64)
+        laneRight = .allocate(capacity: 64)
+        laneRight.initialize(repeating: SIMD4<Float>(), count: 64)
         groupSlots = .allocate(capacity: 4)
         groupSlots.initialize(repeating: 0, count: 4)
         groupProduced = .allocate(capacity: 4)
@@ -104,6 +112,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         modulationScratch.deallocate()
         voiceScratch.deallocate()
         slotSnapshot.deallocate()
+        laneLeft.deallocate()
+        laneRight.deallocate()
         groupSlots.deallocate()
         groupProduced.deallocate()
         cubicTable.deallocate()
@@ -181,6 +191,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                     }
                 }
                 if filled > 0 { flushGroup(filled, count: count, left: outLeft, right: outRight) }
+                if activeCount >= 4 { sumLanes(count: count, left: outLeft, right: outRight) }
             }
             offset += count
         }
@@ -194,7 +205,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         let voices = pool.voices
         let slots = groupSlots, produced = groupProduced
         if size == 4 && produced[0] == count && produced[1] == count && produced[2] == count && produced[3] == count {
-            LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, left: left, right: right)
+            LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, laneLeft: laneLeft, laneRight: laneRight)
             for k in 0..<4 where !voices[slots[k]].finishMix(count: count, produced: count) {
                 pool.free(slots[k])
             }
@@ -222,6 +233,21 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                 }
                 k += 1
             }
+        }
+    }
+
+    /// Adds the lane sums of the four-voice groups to the output and clears them.
+    @_noLocks
+    @inline(__always)
+    func sumLanes(count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while i < count {
+            let l = laneLeft[i], r = laneRight[i]
+            left[i] += (l[0] + l[1]) + (l[2] + l[3])
+            right[i] += (r[0] + r[1]) + (r[2] + r[3])
+            laneLeft[i] = SIMD4<Float>()
+            laneRight[i] = SIMD4<Float>()
+            i += 1
         }
     }
 
