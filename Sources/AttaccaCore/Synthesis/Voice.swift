@@ -405,8 +405,12 @@ struct Voice {
             if index > first && index + 2 < limit && step > 0 {
                 // Points k = 0, 1, ... with index + 2 < limit: position + k·step < (limit - 2) << 32.
                 let safeFixed = UInt64(limit - 2) << 32
-                var run = Int((safeFixed - position - 1) / step) + 1
-                if run > count - i { run = count - i }
+                // Usually the rest of the sub-block fits (one multiply); otherwise divide.
+                var run = count - i
+                let last = UInt64(run - 1).multipliedReportingOverflow(by: step)
+                if last.overflow || last.partialValue >= safeFixed - position {
+                    run = Int((safeFixed - position - 1) / step) + 1
+                }
                 var p = position
                 let out = output + i
                 if cubic {
