@@ -43,8 +43,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let isCubic: Bool
     /// Integer Catmull-Rom weights by fraction (`SampleInterpolation.makeCubicTable`).
     let cubicTable: UnsafeMutablePointer<SIMD4<Int16>>
-    /// Counts render blocks; voices remember the block they started in.
-    var blockSerial: UInt64 = 1
+    /// Frames rendered so far; voices remember the frame they started at.
+    var frameClock: UInt64 = 0
     /// Counts note-ons; voices of one note-on share the number.
     var noteSerial: UInt64 = 0
 
@@ -125,7 +125,6 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     @_noLocks
     public mutating func render(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
         renderFrames(left: left, right: right, frameCount: frameCount)
-        blockSerial &+= 1
     }
 
     /// Renders one block and applies each event at its own frame: the block is split at every
@@ -146,7 +145,6 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         if position < frameCount {
             renderFrames(left: left + position, right: right + position, frameCount: frameCount - position)
         }
-        blockSerial &+= 1
     }
 
     /// Mixes every active voice into the buffers, sub-block by sub-block.
@@ -154,6 +152,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     @inline(__always)
     mutating func renderFrames(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
         guard frameCount > 0 else { return }
+        frameClock &+= UInt64(frameCount)
         left.update(repeating: 0, count: frameCount)
         right.update(repeating: 0, count: frameCount)
         let voices = pool.voices

@@ -14,8 +14,8 @@ struct Voice {
     var regionIndex = 0
     /// Serial number of the note-on that started the voice; voices of one note-on share it.
     var noteID: UInt64 = 0
-    /// The render block in which the voice started (stealing avoids these).
-    var startBlock: UInt64 = 0
+    /// The output frame at which the voice started (stealing counts its age from it).
+    var startFrame: UInt64 = 0
     var exclusiveClass = 0
     /// The volume envelope is in (or past) its release.
     var isReleased = false
@@ -79,7 +79,7 @@ struct Voice {
     var gainRight: Float = 0
     /// Output gain / 32768 (16-bit points to ±1 at full scale), / 8388608 for 24-bit points.
     var amplitudeScale: Float = 1.0 / 32768
-    /// Envelope × attenuation gain at the end of the last sub-block (stealing picks the quietest).
+    /// Envelope × attenuation gain at the end of the last sub-block.
     var amplitude: Float = 0
     /// Gains and end state `prepare` computed for `mix`.
     var pendingLeft: Float = 0
