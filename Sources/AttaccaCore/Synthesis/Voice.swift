@@ -388,17 +388,6 @@ struct Voice {
             return Float(data[j])
         }
 
-        @inline(__always) func point(_ j: Int) -> Float {
-            var j = j
-            if looping {
-                if j >= loopLast { j -= loopLast - loopFirst }
-            } else if j >= limit {
-                return 0
-            }
-            if j < first { j = first }
-            return at(j)
-        }
-
         var i = 0
         while i < count {
             let index = Int(truncatingIfNeeded: position >> 32)
@@ -440,12 +429,8 @@ struct Voice {
                 position = p
                 i += run
             } else {
-                let fraction = Float(UInt32(truncatingIfNeeded: position)) * scale
-                if cubic {
-                    output[i] = SampleInterpolation.cubic(point(index - 1), point(index), point(index + 1), point(index + 2), fraction)
-                } else {
-                    output[i] = SampleInterpolation.linear(point(index), point(index + 1), fraction)
-                }
+                output[i] = Self.edgePoint(position, data, lowBytes, looping: looping, first: first, limit: limit,
+                                           loopFirst: loopFirst, loopLast: loopLast, cubic: cubic)
                 position &+= step
                 i += 1
             }
@@ -458,6 +443,32 @@ struct Voice {
         }
         phase = position
         return i
+    }
+
+    /// One interpolated point whose neighbours reach past the loop end (wrapping to the loop start)
+    /// or the sample's edges (the end reads as 0, before the start as the first point). Rare, so
+    /// kept out of line: `interpolate` stays small enough for its registers.
+    @_noLocks
+    @inline(never)
+    static func edgePoint(_ position: UInt64, _ data: UnsafePointer<Int16>, _ lowBytes: UnsafePointer<UInt8>?,
+                          looping: Bool, first: Int, limit: Int, loopFirst: Int, loopLast: Int, cubic: Bool) -> Float {
+        @inline(__always) func point(_ j: Int) -> Float {
+            var j = j
+            if looping {
+                if j >= loopLast { j -= loopLast - loopFirst }
+            } else if j >= limit {
+                return 0
+            }
+            if j < first { j = first }
+            if let lowBytes { return Float(Int32(data[j]) << 8 | Int32(lowBytes[j])) }
+            return Float(data[j])
+        }
+        let index = Int(truncatingIfNeeded: position >> 32)
+        let fraction = Float(UInt32(truncatingIfNeeded: position)) * (1.0 / 4294967296.0)
+        if cubic {
+            return SampleInterpolation.cubic(point(index - 1), point(index), point(index + 1), point(index + 2), fraction)
+        }
+        return SampleInterpolation.linear(point(index), point(index + 1), fraction)
     }
 
     /// The four points around 32.32 position `q` (q-1 ... q+2) as floats, from one 64-bit read
