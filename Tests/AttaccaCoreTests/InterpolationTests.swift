@@ -71,4 +71,82 @@ import Testing
         #expect(snr[0] > 45, "cubic SNR \(snr[0]) dB")
         #expect(snr[0] > snr[1] + 10, "cubic \(snr[0]) dB vs linear \(snr[1]) dB")
     }
+
+    /// The table holds the Catmull-Rom weights at k / size × 32767: each within 2 units of the
+    /// exact weight (w1 takes the rounding remainder), summing to exactly 32767 but where w1 had to
+    /// be clamped; entry 0 reproduces the point.
+    @Test func cubicTableHoldsRoundedWeights() {
+        let table = SampleInterpolation.makeCubicTable()
+        defer { table.deallocate() }
+        let size = SampleInterpolation.cubicTableSize, one = SampleInterpolation.cubicTableOne
+        #expect(size == 1024 && one == 32767)
+        #expect(table[0] == SIMD4<Int16>(0, 32767, 0, 0))
+        var clamped = 0
+        for k in 0..<size {
+            let w = SampleInterpolation.cubicWeights(Double(k) / Double(size))
+            let exact = [w.0, w.1, w.2, w.3]
+            let entry = table[k]
+            var sum = 0
+            for lane in 0..<4 {
+                sum += Int(entry[lane])
+                #expect(abs(Double(entry[lane]) - exact[lane] * Double(one)) <= 2, "entry \(k) lane \(lane)")
+            }
+            if sum != one {
+                clamped += 1
+                #expect(sum == one - 1 && entry[1] == 32767, "entry \(k) sums to \(sum)")
+            }
+        }
+        #expect(clamped < 4)
+    }
+
+    /// The 16-bit kernel against the polynomial computed in Double: within 4 units of the weights
+    /// at the fraction's table step (rounding of the integer weights), and within the table's fraction step (1/1024 ×
+    /// the largest slope of the weights × the largest point) of the exact fraction.
+    @Test func cubicRun16MatchesFormula() {
+        let table = SampleInterpolation.makeCubicTable()
+        defer { table.deallocate() }
+        var seed: UInt64 = 777
+        func next() -> UInt64 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return seed >> 11
+        }
+        let points: [Int16] = (0..<4096).map { _ in Int16(truncatingIfNeeded: Int(next() % 65536) - 32768) }
+        // Largest sum over the weights of |d w / d fraction|, sampled finely.
+        var slope = 0.0
+        for i in 0...10000 {
+            let f = Double(i) / 10000, h = 1e-6
+            let a = SampleInterpolation.cubicWeights(f), b = SampleInterpolation.cubicWeights(f + h)
+            slope = max(slope, (abs(b.0 - a.0) + abs(b.1 - a.1) + abs(b.2 - a.2) + abs(b.3 - a.3)) / h)
+        }
+        let fractionBound = slope * 32768 / 1024 + 4  // |points| ≤ 32768
+        var output = [Float](repeating: 0, count: 64)
+        for trial in 0..<200 {
+            let step = trial % 4 == 0 ? UInt64(1) << 32 : next() % (UInt64(6) << 32) + 1
+            var p = (UInt64(1 + next() % 100) << 32) | (next() & 0xFFFF_FFFF)
+            let start = p
+            let written = points.withUnsafeBufferPointer { data in
+                output.withUnsafeMutableBufferPointer { out in
+                    Voice.cubicRun16(out.baseAddress!, 63, &p, step, data.baseAddress!, UnsafePointer(table))
+                }
+            }
+            #expect(written == 60)
+            #expect(p == start &+ 60 &* step)
+            for j in 0..<written {
+                let q = start &+ UInt64(j) &* step
+                let s = Int(q >> 32)
+                let fraction = Double(UInt32(truncatingIfNeeded: q)) / 4294967296
+                let stepped = Double(Int(fraction * 1024)) / 1024
+                let x = (-1...2).map { Double(points[s + $0]) }
+                func value(_ f: Double) -> Double {
+                    let w = SampleInterpolation.cubicWeights(f)
+                    return w.0 * x[0] + w.1 * x[1] + w.2 * x[2] + w.3 * x[3]
+                }
+                let got = Double(output[j])
+                #expect(abs(got - value(stepped)) <= 4, "trial \(trial) frame \(j): \(got) vs \(value(stepped))")
+                #expect(abs(got - value(fraction)) <= fractionBound, "trial \(trial) frame \(j)")
+                #expect(abs(value(fraction) - Double(SampleInterpolation.cubic(Float(x[0]), Float(x[1]), Float(x[2]), Float(x[3]),
+                                                                               Float(fraction)))) < 0.05)
+            }
+        }
+    }
 }

@@ -23,12 +23,18 @@ import Testing
         return Measure.render(&synth, frames: 4800).left
     }
 
+    /// Identical at unity pitch; resampled, 16-bit points go through the integer weight table
+    /// (SampleInterpolation.makeCubicTable: weights rounded to 1/32767, fraction to 1/1024) and
+    /// 24-bit points through float weights, so they agree to that precision (2e-4 of the peak
+    /// for this 97-point period), far from the scale errors (×256, ×1/256) this guards against.
     @Test func zeroLowBytesMatch16Bit() throws {
         let wave = TestSoundFont.cosine(period: 97, cycles: 20)
-        for key in [60, 67] {  // unity and a resampled pitch
+        for (key, tolerance) in [(60, Float(1e-6)), (67, 2e-4)] {  // unity and a resampled pitch
             let a = try render(font(wave, low: nil), key: key), b = try render(font(wave, low: 0), key: key)
             let worst = zip(a, b).map { abs($0 - $1) }.max()!
-            #expect(worst < 1e-6, "key \(key): \(worst)")
+            let peak = b.map(abs).max()!
+            #expect(peak > 0.1)
+            #expect(worst < tolerance * peak, "key \(key): \(worst) of \(peak)")
         }
     }
 

@@ -1,8 +1,9 @@
 import Testing
 @testable import AttaccaCore
 
-/// Voice stealing: the pool never grows, note-offs are never lost, the policy picks released
-/// voices first.
+/// Voice stealing: the pool never grows, note-offs are never lost, the policy is FluidSynth's
+/// overflow priority (VoicePool): released before sustained before held, percussion kept, young
+/// voices kept.
 @Suite struct VoiceAllocatorTests {
     func synth(polyphony: Int, release: Int16 = 1200) throws -> Synthesizer {
         try Synthesizer(soundFont: TestSoundFont.a440(instrumentGenerators: [(.releaseVolEnv, release)]),
@@ -38,16 +39,51 @@ import Testing
     }
 
     @Test func releasedVoicesAreStolenFirst() throws {
+        // Half a second apart, so age (1000 / seconds) weighs less than being released (-2000).
         var s = try synth(polyphony: 4, release: 4800)
         for key in [60, 62, 64, 65] {
             s.send(.noteOn(channel: 0, key: key, velocity: 100))
-            _ = Measure.render(&s, frames: 64)
+            _ = Measure.render(&s, frames: 24000)
         }
         s.send(.noteOff(channel: 0, key: 64))  // released, but newer than 60 and 62
-        _ = Measure.render(&s, frames: 64)
+        _ = Measure.render(&s, frames: 24000)
         s.send(.noteOn(channel: 0, key: 67, velocity: 100))
-        let keys = Set(s.voiceSnapshots.map(\.key))
-        #expect(keys == [60, 62, 65, 67])
+        #expect(Set(s.voiceSnapshots.map(\.key)) == [60, 62, 65, 67])
+    }
+
+    @Test func sustainedVoicesGoBeforeHeldOnesAndTheOldestBeforeNewer() throws {
+        var s = try synth(polyphony: 3, release: 4800)
+        for key in [60, 62, 64] {
+            s.send(.noteOn(channel: 0, key: key, velocity: 100))
+            _ = Measure.render(&s, frames: 24000)
+        }
+        // 64, the newest, is sustained by the pedal (-1000): it goes before the held 60 and 62.
+        s.send(.controlChange(channel: 0, controller: 64, value: 127))
+        s.send(.noteOff(channel: 0, key: 64))
+        _ = Measure.render(&s, frames: 24000)
+        s.send(.noteOn(channel: 0, key: 65, velocity: 100))
+        #expect(Set(s.voiceSnapshots.map(\.key)) == [60, 62, 65])
+        // Nothing released or sustained now: the oldest (60) goes.
+        _ = Measure.render(&s, frames: 24000)
+        s.send(.noteOn(channel: 0, key: 67, velocity: 100))
+        #expect(Set(s.voiceSnapshots.map(\.key)) == [62, 65, 67])
+    }
+
+    @Test func percussionVoicesAreKept() throws {
+        // The a440 preset at bank 0 and again at bank 128 (channel 10's kit).
+        let base = TestSoundFont.a440(instrumentGenerators: [(.releaseVolEnv, 4800)])
+        let kit = Preset(name: "kit", bank: 128, program: 0, zones: base.presets[0].zones)
+        let font = SoundFont(presets: base.presets + [kit], instruments: base.instruments, samples: base.samples,
+                             sampleData: Array(base.sampleData))
+        var s = try Synthesizer(soundFont: font, settings: SynthesizerSettings(polyphony: 2))
+        s.send(.noteOn(channel: 9, key: 40, velocity: 100))
+        try #require(s.activeVoiceCount == 1)
+        _ = Measure.render(&s, frames: 24000)
+        s.send(.noteOn(channel: 0, key: 60, velocity: 100))
+        _ = Measure.render(&s, frames: 24000)
+        // The drum note is the oldest but has +4000: the melodic note is stolen.
+        s.send(.noteOn(channel: 0, key: 62, velocity: 100))
+        #expect(Set(s.voiceSnapshots.map { [$0.channel, $0.key] }) == [[9, 40], [0, 62]])
     }
 
     @Test func voicesStartedInTheSameBlockAreSparedWhenPossible() throws {

@@ -2,6 +2,12 @@
 /// with Q in cB reduced by 3.01 dB and the passband gain divided by sqrt(Q). When the cutoff
 /// moves, coefficients glide to the new values across the next sub-block (in four steps) so
 /// sweeps do not click.
+///
+/// Open filters are skipped: at output rates of 44.1 kHz and more, with the cutoff at or above
+/// 0.41 × the rate (the 13500-cent maximum is 19.9 kHz, 0.415 × 48 kHz) and Q at 0 dB, the response is the flat gain 1/sqrt(Q)
+/// within 0.25 dB up to a third of the rate (16 kHz at 48 kHz; −0.8 dB at 18 kHz, −3.2 dB at 20 kHz).
+/// A voice whose open filter cannot move (no LFO or envelope on the cutoff) mixes its samples
+/// × `gain` instead (`Voice.prepare` sets `isBypassed`). FluidSynth always runs the biquad.
 struct LowPassFilter {
     var b02: Float = 0
     var b1: Float = 0
@@ -20,6 +26,12 @@ struct LowPassFilter {
     var lastCutoff: Double = -1
     var lastCutoffCents: Double = -1
     var started = false
+    /// The coefficients are those of an open filter (see above).
+    var isOpen = false
+    /// The voice mixes its samples × `gain` without running the biquad.
+    var isBypassed = false
+    /// The last sample mixed while bypassed (the history restarts from it).
+    var lastInput: Float = 0
 
     /// Resets state for a new note with resonance `centibels` (the initialFilterQ sum).
     @_noLocks
@@ -28,6 +40,9 @@ struct LowPassFilter {
         history2 = 0
         started = false
         isGliding = false
+        isOpen = false
+        isBypassed = false
+        lastInput = 0
         lastCutoff = -1
         qLinear = -1
         setQ(qCentibels)
@@ -56,6 +71,8 @@ struct LowPassFilter {
         if cents == lastCutoffCents && lastCutoff >= 0 { return }
         lastCutoffCents = cents
         var hertz = FastMath.centsToHertz(cents)
+        // Q 0 dB is 10^(-3.01/20) = 0.70715; below 44.1 kHz the 0.45 × rate limit is audible.
+        isOpen = hertz >= 0.41 * sampleRate && qLinear < 0.7072 && sampleRate >= 44100
         if hertz > 0.45 * sampleRate { hertz = 0.45 * sampleRate } else if hertz < 5 { hertz = 5 }
         guard (hertz - lastCutoff).magnitude > 0.01 else { return }
         lastCutoff = hertz
@@ -73,6 +90,20 @@ struct LowPassFilter {
             isGliding = false
         } else {
             isGliding = true
+        }
+    }
+
+    /// Starts or stops bypassing. On the way back the history is set to the steady state of a
+    /// constant input equal to the last bypassed sample, so the biquad resumes without a jump.
+    @_noLocks
+    @inline(__always)
+    mutating func setBypassed(_ bypassed: Bool) {
+        if bypassed == isBypassed { return }
+        isBypassed = bypassed
+        if !bypassed {
+            let center = lastInput / (1 + a1 + a2)
+            history1 = center
+            history2 = center
         }
     }
 
@@ -188,12 +219,15 @@ struct LowPassFilter {
 
     /// Filters and mixes four voices' full sub-blocks at once: the four biquads run in the
     /// lanes of one SIMD4 recursion, so the latency chain is shared by four voices.
-    /// `buffers` holds four consecutive 64-point scratch blocks in `slots` order.
+    /// `buffers` holds four consecutive 64-point scratch blocks in `slots` order. The products
+    /// with the gains stay in their lanes: `laneLeft[i]`/`laneRight[i]` accumulate them per frame
+    /// (no shuffles), and the caller sums the lanes into the output once per sub-block
+    /// (`Synthesizer.sumLanes`).
     @_noLocks
     @inline(__always)
     static func processQuadAndMix(_ voices: UnsafeMutablePointer<Voice>, _ slots: UnsafeMutablePointer<Int>,
                                   _ buffers: UnsafeMutablePointer<Float>, count: Int,
-                                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+                                  laneLeft: UnsafeMutablePointer<SIMD4<Float>>, laneRight: UnsafeMutablePointer<SIMD4<Float>>) {
         let v0 = voices + slots[0], v1 = voices + slots[1], v2 = voices + slots[2], v3 = voices + slots[3]
         let x0 = buffers, x1 = buffers + 64, x2 = buffers + 128, x3 = buffers + 192
         let r0 = v0.pointee.gainRamp(count: count), r1 = v1.pointee.gainRamp(count: count)
@@ -225,11 +259,9 @@ struct LowPassFilter {
             let a1 = SIMD4<Float>(f0.0, f1.0, f2.0, f3.0), a2 = SIMD4<Float>(f0.1, f1.1, f2.1, f3.1)
             let b1 = SIMD4<Float>(f0.2, f1.2, f2.2, f3.2), b02 = SIMD4<Float>(f0.3, f1.3, f2.3, f3.3)
             var i = from
-            // Four frames at a time: the per-voice products are transposed so the four frames'
-            // sums land in one vector, added to the output with one load and store per channel.
-            while i + 4 <= to {
-                var l0 = SIMD4<Float>(), l1 = l0, l2 = l0, l3 = l0, r0 = l0, r1 = l0, r2 = l0, r3 = l0
-                // Four frames of each voice, transposed to four frames of all voices.
+            // Four frames at a time: each voice's four frames are loaded at once and transposed
+            // into one vector per frame (lanes = voices).
+            while i &+ 4 <= to {
                 let q0 = UnsafeRawPointer(x0 + i).loadUnaligned(as: SIMD4<Float>.self)
                 let q1 = UnsafeRawPointer(x1 + i).loadUnaligned(as: SIMD4<Float>.self)
                 let q2 = UnsafeRawPointer(x2 + i).loadUnaligned(as: SIMD4<Float>.self)
@@ -242,21 +274,10 @@ struct LowPassFilter {
                     h1 = center
                     gainLeft += stepLeft
                     gainRight += stepRight
-                    switch k {
-                    case 0: l0 = y * gainLeft; r0 = y * gainRight
-                    case 1: l1 = y * gainLeft; r1 = y * gainRight
-                    case 2: l2 = y * gainLeft; r2 = y * gainRight
-                    default: l3 = y * gainLeft; r3 = y * gainRight
-                    }
+                    laneLeft[i &+ k] += y * gainLeft
+                    laneRight[i &+ k] += y * gainRight
                 }
-                let sumLeft = SIMD4<Float>(l0[0], l1[0], l2[0], l3[0]) + SIMD4<Float>(l0[1], l1[1], l2[1], l3[1])
-                    + (SIMD4<Float>(l0[2], l1[2], l2[2], l3[2]) + SIMD4<Float>(l0[3], l1[3], l2[3], l3[3]))
-                let sumRight = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]) + SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
-                    + (SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]) + SIMD4<Float>(r0[3], r1[3], r2[3], r3[3]))
-                let outLeft = UnsafeMutableRawPointer(left + i), outRight = UnsafeMutableRawPointer(right + i)
-                outLeft.storeBytes(of: outLeft.loadUnaligned(as: SIMD4<Float>.self) + sumLeft, as: SIMD4<Float>.self)
-                outRight.storeBytes(of: outRight.loadUnaligned(as: SIMD4<Float>.self) + sumRight, as: SIMD4<Float>.self)
-                i += 4
+                i &+= 4
             }
             while i < to {
                 let x = SIMD4<Float>(x0[i], x1[i], x2[i], x3[i])
@@ -266,9 +287,8 @@ struct LowPassFilter {
                 h1 = center
                 gainLeft += stepLeft
                 gainRight += stepRight
-                let l = y * gainLeft, r = y * gainRight
-                left[i] += (l[0] + l[1]) + (l[2] + l[3])
-                right[i] += (r[0] + r[1]) + (r[2] + r[3])
+                laneLeft[i] += y * gainLeft
+                laneRight[i] += y * gainRight
                 i += 1
             }
             from = to

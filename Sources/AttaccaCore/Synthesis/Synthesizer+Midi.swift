@@ -66,7 +66,7 @@ extension Synthesizer {
                 }
             }
 
-            let index = pool.allocate(currentBlock: blockSerial)
+            let index = pool.allocate(now: frameClock, outputRate: outputRate, channels: UnsafePointer(channels))
             let voice = voices + index
             let keyOverride = Int(generators[46 /* keynum */])
             let velocityOverride = Int(generators[47 /* velocity */])
@@ -76,7 +76,7 @@ extension Synthesizer {
             voice.pointee.velocity = (0...127).contains(velocityOverride) ? velocityOverride : velocity
             voice.pointee.regionIndex = r - 1
             voice.pointee.noteID = noteID
-            voice.pointee.startBlock = blockSerial
+            voice.pointee.startFrame = frameClock
             computeModulation(for: voice)
             voice.pointee.begin(generators: UnsafePointer(generators), modulation: UnsafePointer(modulationScratch),
                                 sample: regions.samples[region.sampleIndex], sampleDataCount: sampleDataCount,

@@ -32,13 +32,19 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let voiceScratch: UnsafeMutablePointer<Float>
     /// The active voice slots as they were at the start of the sub-block being rendered.
     let slotSnapshot: UnsafeMutablePointer<Int32>
+    /// Per-frame lane sums of the four-voice groups (`LowPassFilter.processQuadAndMix`), 64 frames
+    /// per channel, added to the output and cleared at the end of each sub-block.
+    let laneLeft: UnsafeMutablePointer<SIMD4<Float>>
+    let laneRight: UnsafeMutablePointer<SIMD4<Float>>
     /// The up to four voices prepared and waiting to be filtered and mixed together.
     let groupSlots: UnsafeMutablePointer<Int>
     let groupProduced: UnsafeMutablePointer<Int>
     let outputRate: Double
     let isCubic: Bool
-    /// Counts render blocks; voices remember the block they started in.
-    var blockSerial: UInt64 = 1
+    /// Integer Catmull-Rom weights by fraction (`SampleInterpolation.makeCubicTable`).
+    let cubicTable: UnsafeMutablePointer<SIMD4<Int16>>
+    /// Frames rendered so far; voices remember the frame they started at.
+    var frameClock: UInt64 = 0
     /// Counts note-ons; voices of one note-on share the number.
     var noteSerial: UInt64 = 0
 
@@ -78,12 +84,17 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         voiceScratch.initialize(repeating: 0, count: 256)
         slotSnapshot = .allocate(capacity: settings.polyphony)
         slotSnapshot.initialize(repeating: 0, count: settings.polyphony)
+        laneLeft = .allocate(capacity: 64)
+        laneLeft.initialize(repeating: SIMD4<Float>(), count: 64)
+        laneRight = .allocate(capacity: 64)
+        laneRight.initialize(repeating: SIMD4<Float>(), count: 64)
         groupSlots = .allocate(capacity: 4)
         groupSlots.initialize(repeating: 0, count: 4)
         groupProduced = .allocate(capacity: 4)
         groupProduced.initialize(repeating: 0, count: 4)
         outputRate = Double(settings.sampleRate)
         isCubic = settings.interpolation == .cubic
+        cubicTable = SampleInterpolation.makeCubicTable()
         for channel in 0..<Self.channelCount {
             (channels + channel).initialize(to: ChannelState(channel: channel))
         }
@@ -101,8 +112,11 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         modulationScratch.deallocate()
         voiceScratch.deallocate()
         slotSnapshot.deallocate()
+        laneLeft.deallocate()
+        laneRight.deallocate()
         groupSlots.deallocate()
         groupProduced.deallocate()
+        cubicTable.deallocate()
     }
 
     // MARK: Rendering
@@ -111,7 +125,6 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     @_noLocks
     public mutating func render(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
         renderFrames(left: left, right: right, frameCount: frameCount)
-        blockSerial &+= 1
     }
 
     /// Renders one block and applies each event at its own frame: the block is split at every
@@ -132,7 +145,6 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         if position < frameCount {
             renderFrames(left: left + position, right: right + position, frameCount: frameCount - position)
         }
-        blockSerial &+= 1
     }
 
     /// Mixes every active voice into the buffers, sub-block by sub-block.
@@ -140,6 +152,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     @inline(__always)
     mutating func renderFrames(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
         guard frameCount > 0 else { return }
+        frameClock &+= UInt64(frameCount)
         left.update(repeating: 0, count: frameCount)
         right.update(repeating: 0, count: frameCount)
         let voices = pool.voices
@@ -152,13 +165,23 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                 // Freeing reorders the active list, so walk a copy taken before this sub-block.
                 let slots = pool.activeSlots
                 for k in 0..<activeCount { slotSnapshot[k] = slots[k] }
-                // Voices go in groups of four so their filters run side by side.
+                // Voices go in groups of four so their filters run side by side; voices whose
+                // filter is bypassed mix straight away.
                 var filled = 0
                 for k in 0..<activeCount {
                     let i = Int(slotSnapshot[k])
-                    groupProduced[filled] = voices[i].prepare(
-                        count: count, scratch: voiceScratch + 64 * filled, data: sampleData, lowBytes: sampleData24,
-                        outputRate: outputRate, cubic: isCubic)
+                    let scratch = voiceScratch + 64 * filled
+                    let produced = voices[i].prepare(
+                        count: count, scratch: scratch, data: sampleData, lowBytes: sampleData24,
+                        cubicTable: cubicTable, outputRate: outputRate, cubic: isCubic)
+                    if voices[i].filter.isBypassed {
+                        // Open filter: mixed at once, not grouped.
+                        if !voices[i].mixBypassed(count: count, produced: produced, scratch: scratch, left: outLeft, right: outRight) {
+                            pool.free(i)
+                        }
+                        continue
+                    }
+                    groupProduced[filled] = produced
                     groupSlots[filled] = i
                     filled += 1
                     if filled == 4 {
@@ -167,6 +190,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                     }
                 }
                 if filled > 0 { flushGroup(filled, count: count, left: outLeft, right: outRight) }
+                if activeCount >= 4 { sumLanes(count: count, left: outLeft, right: outRight) }
             }
             offset += count
         }
@@ -180,7 +204,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         let voices = pool.voices
         let slots = groupSlots, produced = groupProduced
         if size == 4 && produced[0] == count && produced[1] == count && produced[2] == count && produced[3] == count {
-            LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, left: left, right: right)
+            LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, laneLeft: laneLeft, laneRight: laneRight)
             for k in 0..<4 where !voices[slots[k]].finishMix(count: count, produced: count) {
                 pool.free(slots[k])
             }
@@ -208,6 +232,21 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                 }
                 k += 1
             }
+        }
+    }
+
+    /// Adds the lane sums of the four-voice groups to the output and clears them.
+    @_noLocks
+    @inline(__always)
+    func sumLanes(count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while i < count {
+            let l = laneLeft[i], r = laneRight[i]
+            left[i] += (l[0] + l[1]) + (l[2] + l[3])
+            right[i] += (r[0] + r[1]) + (r[2] + r[3])
+            laneLeft[i] = SIMD4<Float>()
+            laneRight[i] = SIMD4<Float>()
+            i += 1
         }
     }
 

@@ -14,8 +14,8 @@ struct Voice {
     var regionIndex = 0
     /// Serial number of the note-on that started the voice; voices of one note-on share it.
     var noteID: UInt64 = 0
-    /// The render block in which the voice started (stealing avoids these).
-    var startBlock: UInt64 = 0
+    /// The output frame at which the voice started (stealing counts its age from it).
+    var startFrame: UInt64 = 0
     var exclusiveClass = 0
     /// The volume envelope is in (or past) its release.
     var isReleased = false
@@ -79,7 +79,7 @@ struct Voice {
     var gainRight: Float = 0
     /// Output gain / 32768 (16-bit points to ±1 at full scale), / 8388608 for 24-bit points.
     var amplitudeScale: Float = 1.0 / 32768
-    /// Envelope × attenuation gain at the end of the last sub-block (stealing picks the quietest).
+    /// Envelope × attenuation gain at the end of the last sub-block.
     var amplitude: Float = 0
     /// Gains and end state `prepare` computed for `mix`.
     var pendingLeft: Float = 0
@@ -223,7 +223,8 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func prepare(count: Int, scratch: UnsafeMutablePointer<Float>, data: UnsafePointer<Int16>,
-                          lowBytes: UnsafePointer<UInt8>?, outputRate: Double, cubic: Bool) -> Int {
+                          lowBytes: UnsafePointer<UInt8>?, cubicTable: UnsafePointer<SIMD4<Int16>>,
+                          outputRate: Double, cubic: Bool) -> Int {
         // Parameters at the end of this sub-block; gains ramp linearly towards them.
         volumeEnvelope.advance(count)
         modulationEnvelope.advance(count)
@@ -274,13 +275,14 @@ struct Voice {
         let increment = cachedIncrement
         filter.update(cutoffCents: filterCutoffCents + Double(modLfo.value * modLfoToFilter + modulationEnvelope.value * modEnvToFilter),
                       sampleRate: outputRate, count: count)
+        filter.setBypassed(filter.isOpen && !filter.isGliding && modLfoToFilter == 0 && modEnvToFilter == 0)
 
         pendingLeft = targetLeft
         pendingRight = targetRight
         pendingFinished = finished
         // Interpolate the sample into the scratch buffer; the caller filters it, then mixes.
         return interpolate(into: scratch, count: count, increment: increment, data: data, lowBytes: lowBytes,
-                           cubic: cubic)
+                           cubicTable: cubicTable, cubic: cubic)
     }
 
     /// Adds `produced` filtered points of a `count`-frame sub-block to the output with gains
@@ -299,6 +301,39 @@ struct Voice {
             right[i] += y * (ramp.2 + ramp.3 * step)
             i += 1
         }
+        return finishMix(count: count, produced: produced)
+    }
+
+    /// `mix` for a voice whose filter is bypassed: the samples × the filter's passband gain, four
+    /// frames per step in SIMD lanes. Returns false when the voice has finished.
+    @_noLocks
+    @inline(__always)
+    mutating func mixBypassed(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
+                              left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) -> Bool {
+        let ramp = gainRamp(count: count)
+        let g = Float(filter.gain)
+        let leftStart = ramp.0 * g, leftStep = ramp.1 * g, rightStart = ramp.2 * g, rightStep = ramp.3 * g
+        let steps = SIMD4<Float>(1, 2, 3, 4)
+        var gainL = leftStart + leftStep * steps, gainR = rightStart + rightStep * steps
+        let jumpL = SIMD4<Float>(repeating: 4 * leftStep), jumpR = SIMD4<Float>(repeating: 4 * rightStep)
+        var i = 0
+        while i + 4 <= produced {
+            let y = UnsafeRawPointer(scratch + i).loadUnaligned(as: SIMD4<Float>.self)
+            let l = UnsafeMutableRawPointer(left + i), r = UnsafeMutableRawPointer(right + i)
+            l.storeBytes(of: l.loadUnaligned(as: SIMD4<Float>.self) + y * gainL, as: SIMD4<Float>.self)
+            r.storeBytes(of: r.loadUnaligned(as: SIMD4<Float>.self) + y * gainR, as: SIMD4<Float>.self)
+            gainL += jumpL
+            gainR += jumpR
+            i += 4
+        }
+        while i < produced {
+            let step = Float(i + 1)
+            let y = scratch[i]
+            left[i] += y * (leftStart + leftStep * step)
+            right[i] += y * (rightStart + rightStep * step)
+            i += 1
+        }
+        if produced > 0 { filter.lastInput = scratch[produced - 1] }
         return finishMix(count: count, produced: produced)
     }
 
@@ -336,7 +371,8 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func interpolate(into output: UnsafeMutablePointer<Float>, count: Int, increment: Double,
-                              data: UnsafePointer<Int16>, lowBytes: UnsafePointer<UInt8>?, cubic: Bool) -> Int {
+                              data: UnsafePointer<Int16>, lowBytes: UnsafePointer<UInt8>?,
+                              cubicTable: UnsafePointer<SIMD4<Int16>>, cubic: Bool) -> Int {
         let step = UInt64(increment * 4294967296.0)
         var position = phase
         let looping = isLooping
@@ -352,35 +388,28 @@ struct Voice {
             return Float(data[j])
         }
 
-        @inline(__always) func point(_ j: Int) -> Float {
-            var j = j
-            if looping {
-                if j >= loopLast { j -= loopLast - loopFirst }
-            } else if j >= limit {
-                return 0
-            }
-            if j < first { j = first }
-            return at(j)
-        }
-
         var i = 0
         while i < count {
             let index = Int(truncatingIfNeeded: position >> 32)
             if index > first && index + 2 < limit && step > 0 {
                 // Points k = 0, 1, ... with index + 2 < limit: position + k·step < (limit - 2) << 32.
                 let safeFixed = UInt64(limit - 2) << 32
-                var run = Int((safeFixed - position - 1) / step) + 1
-                if run > count - i { run = count - i }
+                // Usually the rest of the sub-block fits (one multiply); otherwise divide.
+                var run = count - i
+                let last = UInt64(run - 1).multipliedReportingOverflow(by: step)
+                if last.overflow || last.partialValue >= safeFixed - position {
+                    run = Int((safeFixed - position - 1) / step) + 1
+                }
                 var p = position
                 let out = output + i
                 if cubic {
-                    // Four outputs per iteration in SIMD lanes (see cubicRun); the 16-bit and
-                    // 24-bit cases are separate loops so neither tests for sm24 per point.
+                    // Four outputs per iteration: 16-bit points through the integer weight table
+                    // (cubicRun16), 24-bit points in float lanes (cubicRun).
                     var j: Int
                     if let lowBytes {
                         j = Self.cubicRun(out, run, &p, step, data, lowBytes)
                     } else {
-                        j = Self.cubicRun(out, run, &p, step, data, nil)
+                        j = Self.cubicRun16(out, run, &p, step, data, cubicTable)
                     }
                     while j < run {
                         let s = Int(truncatingIfNeeded: p >> 32)
@@ -400,12 +429,8 @@ struct Voice {
                 position = p
                 i += run
             } else {
-                let fraction = Float(UInt32(truncatingIfNeeded: position)) * scale
-                if cubic {
-                    output[i] = SampleInterpolation.cubic(point(index - 1), point(index), point(index + 1), point(index + 2), fraction)
-                } else {
-                    output[i] = SampleInterpolation.linear(point(index), point(index + 1), fraction)
-                }
+                output[i] = Self.edgePoint(position, data, lowBytes, looping: looping, first: first, limit: limit,
+                                           loopFirst: loopFirst, loopLast: loopLast, cubic: cubic)
                 position &+= step
                 i += 1
             }
@@ -418,6 +443,32 @@ struct Voice {
         }
         phase = position
         return i
+    }
+
+    /// One interpolated point whose neighbours reach past the loop end (wrapping to the loop start)
+    /// or the sample's edges (the end reads as 0, before the start as the first point). Rare, so
+    /// kept out of line: `interpolate` stays small enough for its registers.
+    @_noLocks
+    @inline(never)
+    static func edgePoint(_ position: UInt64, _ data: UnsafePointer<Int16>, _ lowBytes: UnsafePointer<UInt8>?,
+                          looping: Bool, first: Int, limit: Int, loopFirst: Int, loopLast: Int, cubic: Bool) -> Float {
+        @inline(__always) func point(_ j: Int) -> Float {
+            var j = j
+            if looping {
+                if j >= loopLast { j -= loopLast - loopFirst }
+            } else if j >= limit {
+                return 0
+            }
+            if j < first { j = first }
+            if let lowBytes { return Float(Int32(data[j]) << 8 | Int32(lowBytes[j])) }
+            return Float(data[j])
+        }
+        let index = Int(truncatingIfNeeded: position >> 32)
+        let fraction = Float(UInt32(truncatingIfNeeded: position)) * (1.0 / 4294967296.0)
+        if cubic {
+            return SampleInterpolation.cubic(point(index - 1), point(index), point(index + 1), point(index + 2), fraction)
+        }
+        return SampleInterpolation.linear(point(index), point(index + 1), fraction)
     }
 
     /// The four points around 32.32 position `q` (q-1 ... q+2) as floats, from one 64-bit read
@@ -467,6 +518,43 @@ struct Voice {
             j += 4
         }
         p = position
+        return j
+    }
+
+    /// Cubic interpolation of 16-bit points, the largest multiple of four of `run`, four outputs per
+    /// iteration: each output's four points (one 64-bit read) and its four integer weights (the
+    /// `SampleInterpolation.makeCubicTable` entry the fraction's top bits pick) fill one half of a
+    /// 16-bit vector; `pmaddwd` multiplies and adds pairs, two shuffles and an add finish the four
+    /// sums. No conversion per point, no transpose, no weights to compute. Output is in point units
+    /// like `cubic` (the integer sum × 1/32767). Advances `p`; returns the number of points written.
+    /// Not inlined: alone, the loop keeps everything in registers.
+    @_noLocks
+    @inline(never)
+    static func cubicRun16(_ out: UnsafeMutablePointer<Float>, _ run: Int, _ p: inout UInt64, _ step: UInt64,
+                           _ data: UnsafePointer<Int16>, _ table: UnsafePointer<SIMD4<Int16>>) -> Int {
+        @inline(__always) func points(_ q: UInt64) -> SIMD4<Int16> {
+            UnsafeRawPointer(data + (Int(truncatingIfNeeded: q >> 32) - 1)).loadUnaligned(as: SIMD4<Int16>.self)
+        }
+        @inline(__always) func weights(_ q: UInt64) -> SIMD4<Int16> {
+            table[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: q) >> 22)]  // 32 - cubicTableBits
+        }
+        var j = 0
+        var q0 = p
+        while j &+ 4 <= run {
+            let q1 = q0 &+ step, q2 = q1 &+ step, q3 = q2 &+ step
+            let x01 = SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int16>(lowHalf: points(q0), highHalf: points(q1)))
+                &* SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int16>(lowHalf: weights(q0), highHalf: weights(q1)))
+            let x23 = SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int16>(lowHalf: points(q2), highHalf: points(q3)))
+                &* SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int16>(lowHalf: weights(q2), highHalf: weights(q3)))
+            // Pair sums (pmaddwd): [0: p0w0+p1w1, 0: p2w2+p3w3, 1: ..., 1: ...], then [2 ..., 3 ...].
+            let s01 = x01.evenHalf &+ x01.oddHalf, s23 = x23.evenHalf &+ x23.oddHalf
+            let sums = SIMD4<Int32>(s01[0], s01[2], s23[0], s23[2]) &+ SIMD4<Int32>(s01[1], s01[3], s23[1], s23[3])
+            let y = SIMD4<Float>(sums) * (1.0 / 32767)  // 1 / SampleInterpolation.cubicTableOne
+            UnsafeMutableRawPointer(out + j).storeBytes(of: y, as: SIMD4<Float>.self)
+            q0 = q3 &+ step
+            j &+= 4
+        }
+        p = q0
         return j
     }
 }

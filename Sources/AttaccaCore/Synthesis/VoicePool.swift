@@ -1,6 +1,10 @@
-/// The fixed set of voices, allocated once. When every voice is busy a new note steals one:
-/// the policy prefers voices not started in the current render block, then voices already
-/// released, then the quietest, then the oldest (lowest note serial).
+/// The fixed set of voices, allocated once. When every voice is busy a new note steals the voice
+/// with the lowest overflow priority, FluidSynth's `fluid_voice_get_overflow_prio` (fluid_voice.c)
+/// with its default `synth.overflow.*` settings: +4000 on a percussion channel, else −2000 once
+/// released (note-off, exclusive class) or −1000 while held by the sustain or sostenuto pedal;
+/// + 1000 / age in seconds (a voice just started is nearly never taken); + 500 / attenuation in
+/// centibels (at least 0.1: louder voices count more). Ties go to the lowest slot, as in
+/// FluidSynth's scan.
 struct VoicePool: ~Copyable {
     let voices: UnsafeMutablePointer<Voice>
     let capacity: Int
@@ -50,10 +54,11 @@ struct VoicePool: ~Copyable {
     }
 
     /// A slot for a new voice: a free one, or the stolen one chosen by the policy above.
-    /// The slot is marked active; the caller sets it up.
+    /// The slot is marked active; the caller sets it up. `now` is the frame the note starts at;
+    /// `channels` tells percussion channels.
     @_noLocks
     @inline(__always)
-    mutating func allocate(currentBlock: UInt64) -> Int {
+    mutating func allocate(now: UInt64, outputRate: Double, channels: UnsafePointer<ChannelState>) -> Int {
         var victim = -1
         for i in 0..<capacity where !voices[i].isActive {
             victim = i
@@ -61,8 +66,14 @@ struct VoicePool: ~Copyable {
         }
         if victim < 0 {
             victim = 0
-            for i in 1..<max(capacity, 1) where Self.isBetterVictim(voices[i], than: voices[victim], currentBlock: currentBlock) {
-                victim = i
+            var lowest = Double.infinity
+            for i in 0..<capacity {
+                let priority = Self.overflowPriority(voices[i], now: now, outputRate: outputRate,
+                                                     percussion: channels[voices[i].channel].isPercussion)
+                if priority < lowest {
+                    lowest = priority
+                    victim = i
+                }
             }
             remove(victim)
         }
@@ -70,15 +81,23 @@ struct VoicePool: ~Copyable {
         return victim
     }
 
-    /// Whether stealing `a` is preferable to stealing `b`.
+    /// FluidSynth's overflow priority of `voice` at frame `now` (higher is kept longer).
     @_noLocks
     @inline(__always)
-    static func isBetterVictim(_ a: Voice, than b: Voice, currentBlock: UInt64) -> Bool {
-        let aNew = a.startBlock == currentBlock, bNew = b.startBlock == currentBlock
-        if aNew != bNew { return !aNew }
-        if a.isReleased != b.isReleased { return a.isReleased }
-        if a.amplitude != b.amplitude { return a.amplitude < b.amplitude }
-        return a.noteID < b.noteID
+    static func overflowPriority(_ voice: Voice, now: UInt64, outputRate: Double, percussion: Bool) -> Double {
+        var priority = 0.0
+        if percussion {
+            priority += 4000
+        } else if voice.isReleased {
+            priority -= 2000
+        } else if voice.isSustained || (voice.noteOffReceived && voice.isSostenutoHeld) {
+            priority -= 1000
+        }
+        let age = now > voice.startFrame ? now - voice.startFrame : 1
+        priority += 1000 * outputRate / Double(age)
+        let attenuation = voice.attenuation < 0.1 ? 0.1 : Double(voice.attenuation)
+        priority += 500 / attenuation
+        return priority
     }
 
     /// Frees a slot.
