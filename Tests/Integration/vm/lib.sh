@@ -68,10 +68,11 @@ analyze() {
     awk -F= -v k="$2" '$1 == k { print $2 }' "$1.txt"
 }
 
-# Sequencer: "client:port" of the first port of the first client whose name matches a regex.
+# Sequencer: "client:port" of the first port of the first client whose name contains a regex.
 seq_port() {
     aconnect -l | awk -v re="$1" '
-        /^client [0-9]+:/ { c = $2; sub(":", "", c); inside = ($0 ~ "^client [0-9]+: .(" re ")") ; next }
+        /^client [0-9]+:/ { c = $2; sub(":", "", c); name = $0; sub(/^client [0-9]+: ./, "", name)
+                            sub(/. \[type=.*$/, "", name); inside = (name ~ re); next }
         inside && /^ +[0-9]+ / { print c ":" $1; exit }'
 }
 virmidi_ports() { aconnect -l | awk '/^client [0-9]+: .Virtual Raw MIDI/ { c = $2; sub(":", "", c); print c ":0" }'; }
