@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "AttaccaFluid", dependencies: ["AttaccaCore", "CFluidSynth"]),
         // Audio files through libsndfile.
         .target(name: "AttaccaAudioFile", dependencies: ["CSndFile"]),
+        // Pure Swift audio metrics for comparing renders (envelope correlation, log-spectral distance).
+        .target(name: "AttaccaAnalysis"),
         // Typed wrappers over alsa-lib: sequencer input, PCM output, the audio thread.
         .target(name: "AttaccaALSA", dependencies: ["AttaccaCore", "CALSA"]),
 
@@ -38,17 +40,22 @@ let package = Package(
         ),
         // Regenerates SoundFonts/Attacca.sf2 and the MIDI files in Examples/.
         .executableTarget(name: "attacca-assets", dependencies: ["AttaccaAssets"]),
-        // The minimal embedding example: renders a chord with AttaccaCore alone.
         // Tools for the VM integration harness (Tests/Integration/vm): PCM clock, capture analysis, test MIDI.
         .executableTarget(name: "attacca-probe", dependencies: ["CALSA"]),
+        // The minimal embedding example: renders a chord with AttaccaCore alone.
         .executableTarget(name: "render-chord", dependencies: ["AttaccaCore", "AttaccaAssets"], path: "Examples/RenderChord"),
+
+        // Measurements reported by hand, not tests: `attacca-bench load|render|voices|allocations|compare`; `Benchmarks/run`.
+        .executableTarget(name: "attacca-bench", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAnalysis", "CAllocationCounter"],
+                          path: "Benchmarks/attacca-bench"),
 
         // Counts malloc calls so tests can prove the render path allocates nothing.
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
 
         .testTarget(name: "AttaccaCoreTests", dependencies: ["AttaccaCore", "AttaccaAssets", "CAllocationCounter"]),
-        .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile"]),
-        .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaALSA"]),
+        .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaAnalysis"]),
+        .testTarget(name: "AttaccaAnalysisTests", dependencies: ["AttaccaAnalysis"]),
+        .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaALSA", "CALSA", "CAllocationCounter"]),
         .testTarget(name: "AttaccaCLITests", dependencies: ["attacca", "AttaccaCore", "AttaccaAudioFile"]),
     ],
     swiftLanguageModes: [.v5]

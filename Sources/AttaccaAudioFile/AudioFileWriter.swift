@@ -1,1 +1,129 @@
 import CSndFile
+import Glibc
+
+/// Writes a stereo WAV or FLAC file through libsndfile.
+///
+/// Samples go to a hidden temporary file in the destination's folder, renamed over the
+/// destination by `finish()`; a render that fails or is abandoned (the writer is dropped without
+/// `finish()`) removes its temporary file, so no half-written file ever sits at `path`. Integer
+/// formats clip out-of-range samples instead of wrapping them (SFC_SET_CLIPPING).
+public struct AudioFileWriter: ~Copyable {
+    public let path: String
+    public let format: AudioFileFormat
+    public let sampleFormat: AudioSampleFormat
+    public let sampleRate: Int
+    /// Frames written so far.
+    public private(set) var frameCount: Int = 0
+
+    private let temporaryPath: String
+    private var file: OpaquePointer?
+    /// Interleaves left and right for sf_writef_float; allocated once.
+    private let interleaved: UnsafeMutablePointer<Float>
+    private static let chunkFrames = 4096
+
+    public init(path: String, format: AudioFileFormat, sampleRate: Int,
+                sampleFormat: AudioSampleFormat = .int16) throws(AudioFileError) {
+        if format == .flac && sampleFormat == .float32 {
+            throw .unsupported(path: path, reason: "FLAC holds 16- or 24-bit integer samples, not float")
+        }
+        guard sampleRate > 0, sampleRate <= 655_350 else {
+            throw .unsupported(path: path, reason: "sample rate \(sampleRate) Hz is out of range")
+        }
+        var info = SF_INFO()
+        info.samplerate = Int32(sampleRate)
+        info.channels = 2
+        info.format = format.sndfileType | sampleFormat.sndfileSubtype
+        guard sf_format_check(&info) != 0 else {
+            throw .unsupported(path: path, reason: "libsndfile cannot write \(sampleFormat.bitDepth)-bit \(format.rawValue) at \(sampleRate) Hz")
+        }
+        var status = stat()
+        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+            throw .cannotCreate(path: path, reason: "it is a folder")
+        }
+
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        // A fresh name: another writer (in this process or another) may be writing the same output.
+        var temporaryPath = ""
+        var descriptor: Int32 = -1
+        for attempt in 0..<100 {
+            temporaryPath = "\(folder).\(name).\(getpid())\(attempt == 0 ? "" : "-\(attempt)").partial"
+            descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if descriptor >= 0 || errno != EEXIST { break }
+        }
+        guard descriptor >= 0 else {
+            throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard let file = sf_open_fd(descriptor, Int32(SFM_WRITE), &info, 1) else {
+            let reason = AudioFileError.tidy(String(cString: sf_strerror(nil)))
+            close(descriptor)
+            unlink(temporaryPath)
+            throw .cannotCreate(path: path, reason: reason)
+        }
+        if sampleFormat != .float32 {
+            sf_command(file, Int32(SFC_SET_CLIPPING), nil, 1)
+        }
+        self.path = path
+        self.format = format
+        self.sampleFormat = sampleFormat
+        self.sampleRate = sampleRate
+        self.temporaryPath = temporaryPath
+        self.file = file
+        self.interleaved = .allocate(capacity: 2 * Self.chunkFrames)
+    }
+
+    deinit {
+        interleaved.deallocate()
+        if let file {
+            sf_close(file)
+            unlink(temporaryPath)
+        }
+    }
+
+    /// Appends `frameCount` frames. Throws when the system takes fewer than that (disk full, file
+    /// size limit, I/O error); the writer is then unusable and its temporary file is removed.
+    public mutating func write(left: UnsafePointer<Float>, right: UnsafePointer<Float>, frameCount: Int) throws(AudioFileError) {
+        guard let file else { throw .writeFailed(path: path, reason: "the file is already finished or failed") }
+        var done = 0
+        while done < frameCount {
+            let count = min(frameCount - done, Self.chunkFrames)
+            for frame in 0..<count {
+                interleaved[2 * frame] = left[done + frame]
+                interleaved[2 * frame + 1] = right[done + frame]
+            }
+            let written = sf_writef_float(file, interleaved, sf_count_t(count))
+            guard written == count else { throw fail(file) }
+            done += count
+        }
+        self.frameCount += frameCount
+    }
+
+    /// Completes the file (headers, FLAC's final frame) and moves it to `path`.
+    public mutating func finish() throws(AudioFileError) {
+        guard let file else { throw .writeFailed(path: path, reason: "the file is already finished or failed") }
+        sf_write_sync(file)
+        let error = sf_error(file)
+        guard error == 0 else { throw fail(file) }
+        self.file = nil
+        let closeStatus = sf_close(file)
+        guard closeStatus == 0 else {
+            unlink(temporaryPath)
+            throw .writeFailed(path: path, reason: AudioFileError.tidy(String(cString: sf_error_number(closeStatus))))
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw .writeFailed(path: path, reason: reason)
+        }
+    }
+
+    /// Closes and removes the temporary file after a failure, keeping libsndfile's reason.
+    private mutating func fail(_ file: OpaquePointer) -> AudioFileError {
+        let reason = AudioFileError.tidy(String(cString: sf_strerror(file)))
+        sf_close(file)
+        unlink(temporaryPath)
+        self.file = nil
+        return .writeFailed(path: path, reason: reason)
+    }
+}

@@ -1,1 +1,123 @@
 import AttaccaCore
+import CFluidSynth
+
+/// libfluidsynth behind the `SoundEngine` interface: the reference the native engine is measured
+/// against, and a fallback for users. Owns its settings and synth; both are deleted in `deinit`.
+///
+/// Events take effect at FluidSynth's 64-frame block boundaries (its internal buffer size), even
+/// through `render(left:right:frameCount:events:)`: a message sent after rendering `k` frames
+/// applies from the next multiple of 64 frames since the engine was created (measured: the first
+/// non-zero sample of a note-on at frame k is frame ⌈k/64⌉·64 + 1; see FluidSynthEngineTests).
+///
+/// `Sendable` so the live path can move it to the audio thread: being non-copyable, it has one
+/// owner at a time, which is why FluidSynth's own API mutex is turned off (`synth.threadsafe-api`).
+public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
+    private let settings: OpaquePointer
+    private let synth: OpaquePointer
+    public let sampleRate: Int
+
+    /// Loads `soundFontPath` into a new synth. `gain` goes straight to FluidSynth's `synth.gain`
+    /// (whose own default is 0.2). Reverb and chorus stay off unless `effects` is true.
+    public init(soundFontPath: String, sampleRate: Int, polyphony: Int = 256, gain: Float = 1.0,
+                effects: Bool = false) throws(FluidSynthError) {
+        FluidSynthLog.install
+        FluidSynthLog.clear()
+        Self.globalTablesReady
+        guard let settings = new_fluid_settings() else { throw .creationFailed("settings") }
+        do throws(FluidSynthError) {
+            try Self.set(settings, "synth.sample-rate", number: Double(sampleRate))
+            try Self.set(settings, "synth.polyphony", integer: polyphony)
+            try Self.set(settings, "synth.gain", number: Double(gain))
+            try Self.set(settings, "synth.reverb.active", integer: effects ? 1 : 0)
+            try Self.set(settings, "synth.chorus.active", integer: effects ? 1 : 0)
+            // One thread owns the engine at a time (it is non-copyable): FluidSynth's mutex is not needed.
+            try Self.set(settings, "synth.threadsafe-api", integer: 0)
+        } catch {
+            delete_fluid_settings(settings)
+            throw error
+        }
+        guard let synth = new_fluid_synth(settings) else {
+            delete_fluid_settings(settings)
+            throw .creationFailed("synthesizer")
+        }
+        if fluid_synth_sfload(synth, soundFontPath, 1) == FLUID_FAILED {
+            delete_fluid_synth(synth)
+            delete_fluid_settings(settings)
+            throw .soundFontLoadFailed(path: soundFontPath, reason: FluidSynthLog.takeFirstError().map(Self.tidy))
+        }
+        self.settings = settings
+        self.synth = synth
+        self.sampleRate = sampleRate
+    }
+
+    /// FluidSynth fills its global conversion tables on the first `new_fluid_synth`, and a second
+    /// thread creating a synth meanwhile goes on with half-filled tables (2.3.1 only guards the
+    /// start of that work). A Swift static runs once and makes other threads wait until it is done.
+    private static let globalTablesReady: Void = {
+        guard let settings = new_fluid_settings() else { return }
+        if let synth = new_fluid_synth(settings) { delete_fluid_synth(synth) }
+        delete_fluid_settings(settings)
+    }()
+
+    deinit {
+        delete_fluid_synth(synth)
+        delete_fluid_settings(settings)
+    }
+
+    public var activeVoiceCount: Int { Int(fluid_synth_get_active_voice_count(synth)) }
+
+    public mutating func send(_ message: MidiMessage) {
+        let channel = Int32(message.channel)
+        let data1 = Int32(message.data1 & 0x7F), data2 = Int32(message.data2 & 0x7F)
+        switch message.kind {
+        case .noteOff: _ = fluid_synth_noteoff(synth, channel, data1)
+        case .noteOn: _ = fluid_synth_noteon(synth, channel, data1, data2)  // velocity 0 is a note-off
+        case .polyphonicPressure: _ = fluid_synth_key_pressure(synth, channel, data1, data2)
+        case .controlChange: _ = fluid_synth_cc(synth, channel, data1, data2)
+        case .programChange: _ = fluid_synth_program_change(synth, channel, data1)
+        case .channelPressure: _ = fluid_synth_channel_pressure(synth, channel, data1)
+        case .pitchBend: _ = fluid_synth_pitch_bend(synth, channel, Int32(message.pitchBendValue))
+        case .system:
+            if message == .systemReset { _ = fluid_synth_system_reset(synth) }
+        }
+    }
+
+    public mutating func render(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
+        var done = 0
+        while done < frameCount {
+            // fluid_synth_write_float takes an Int32 length; it buffers partial 64-frame blocks itself.
+            let count = min(frameCount - done, 1 << 20)
+            _ = fluid_synth_write_float(synth, Int32(count), left + done, 0, 1, right + done, 0, 1)
+            done += count
+        }
+    }
+
+    private static func set(_ settings: OpaquePointer, _ name: String, number: Double) throws(FluidSynthError) {
+        guard fluid_settings_setnum(settings, name, number) == FLUID_OK else {
+            var low = 0.0, high = 0.0
+            fluid_settings_getnum_range(settings, name, &low, &high)
+            throw .invalidSetting(name: name, value: format(number), range: "\(format(low))...\(format(high))")
+        }
+    }
+
+    private static func set(_ settings: OpaquePointer, _ name: String, integer: Int) throws(FluidSynthError) {
+        guard let value = Int32(exactly: integer), fluid_settings_setint(settings, name, value) == FLUID_OK else {
+            var low: Int32 = 0, high: Int32 = 0
+            fluid_settings_getint_range(settings, name, &low, &high)
+            throw .invalidSetting(name: name, value: "\(integer)", range: "\(low)...\(high)")
+        }
+    }
+
+    /// Whole numbers without a trailing ".0", as a user would type them.
+    private static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
+    /// FluidSynth's messages name the C function they come from; the user needs only the reason.
+    private static func tidy(_ message: String) -> String {
+        var text = Substring(message)
+        while text.last == "\n" || text.last == " " { text = text.dropLast() }
+        if let colon = text.firstRange(of: "(): ") { text = text[colon.upperBound...] }
+        return String(text)
+    }
+}

@@ -1,6 +1,163 @@
 import ArgumentParser
+import AttaccaALSA
+import AttaccaCore
+import Glibc
 
+/// `attacca play`: the live instrument. MIDI from the ALSA sequencer (and/or a MIDI file
+/// played through the same path) to a PCM device with small periods, rendered on a
+/// SCHED_FIFO thread.
 struct PlayCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "play", abstract: "Not written yet.")
-    func run() throws { throw ValidationError("'attacca play' is not written yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "play",
+        abstract: "Play live: MIDI input (and an optional MIDI file) to an ALSA PCM device.",
+        discussion: """
+            Creates the sequencer client 'Attacca' with the port 'Attacca input', connects every \
+            hardware MIDI source (also ones plugged in later) unless --no-auto-connect, and plays \
+            until Ctrl-C, or until a MIDI file given has played out. See 'attacca devices' for names.
+            """
+    )
+
+    @Option(name: [.short, .long], help: ArgumentHelp("ALSA PCM device: hw:0,0, hw:CARD=...,DEV=..., plughw:..., default, null.", valueName: "name"))
+    var device: String = "default"
+
+    @Option(help: ArgumentHelp("Frames per period (16...8192).", valueName: "frames"))
+    var period: Int = 64
+
+    @Option(help: ArgumentHelp("Periods in the device buffer (2...64).", valueName: "count"))
+    var periods: Int = 2
+
+    @Option(name: [.short, .long], help: "Sample rate in Hz (8000...192000).")
+    var rate: Int = 48000
+
+    @Option(help: ArgumentHelp("Sample format: S16, S24, S24_3, S32 or FLOAT (default: the best the device takes).", valueName: "format"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("Connect this MIDI source: 20:0, a client name, or name:port, as aconnect takes (repeatable).", valueName: "port"))
+    var connect: [String] = []
+
+    @Flag(inversion: .prefixedNo, help: "Connect every hardware MIDI source, including ones plugged in later.")
+    var autoConnect = true
+
+    @Option(help: ArgumentHelp("SCHED_FIFO priority of the audio thread (1...99).", valueName: "priority"))
+    var priority: Int32 = 70
+
+    @Flag(name: [.short, .long], help: "No status line.")
+    var quiet = false
+
+    @OptionGroup var engineOptions: EngineOptions
+
+    @Argument(help: ArgumentHelp("A Standard MIDI File to play through the live path.", valueName: "midi-file"))
+    var midiFile: String?
+
+    func validate() throws {
+        guard (16...8192).contains(period) else { throw ValidationError("--period must be between 16 and 8192 frames, not \(period)") }
+        guard (2...64).contains(periods) else { throw ValidationError("--periods must be between 2 and 64, not \(periods)") }
+        guard (8000...192_000).contains(rate) else { throw ValidationError("--rate must be between 8000 and 192000 Hz, not \(rate)") }
+        guard (1...99).contains(priority) else { throw ValidationError("--priority must be between 1 and 99, not \(priority)") }
+        if device.isEmpty { throw ValidationError("--device needs a name (see 'attacca devices')") }
+        if let format, PCMFormat(name: format) == nil {
+            throw ValidationError("--format must be S16, S24, S24_3, S32 or FLOAT, not '\(format)'")
+        }
+        if midiFile?.isEmpty == true { throw ValidationError("the MIDI file name is empty") }
+        if connect.contains(where: \.isEmpty) { throw ValidationError("--connect needs a port (see 'attacca devices')") }
+    }
+
+    func run() throws {
+        var file: MidiFile?
+        if let midiFile {
+            do {
+                file = try MidiFile(path: midiFile)
+            } catch {
+                switch error {
+                case .unreadableFile, .fileTooLarge: throw error
+                default: throw CommandFailure("'\(midiFile)': \(error)")
+                }
+            }
+        }
+        InterruptFlag.install()
+        Self.unblockStopSignals()
+        ALSALibrary.silenceDiagnostics()
+
+        let requested = PCMConfiguration(device: device, rate: rate, format: format.flatMap(PCMFormat.init(name:)),
+                                         channels: 2, periodSize: period, periodCount: periods)
+        let pcm = try PCM(requested)
+        let negotiated = pcm.configuration
+        let ring = EventRing(capacity: 1024)
+        let monitor = AudioMonitor()
+        defer {
+            ring.deallocate()
+            monitor.deallocate()
+        }
+        var loop = AudioLoop(device: pcm, ring: ring, monitor: monitor)
+        if !quiet {
+            let latency = Double(negotiated.periodSize * negotiated.periodCount) * 1000 / Double(negotiated.rate)
+            StandardError.write("attacca: \(negotiated.device): \(negotiated.rate) Hz, \(negotiated.sampleFormat.alsaName), "
+                + "\(negotiated.channels) channels, \(negotiated.periodCount) periods of \(negotiated.periodSize) frames "
+                + "(buffer \(String(format3: latency)) ms)")
+        }
+
+        let outcome = try Self.withOptionalPointer(openSequencer(playingFile: file != nil)) { sequencerPointer in
+            try withUnsafeMutablePointer(to: &loop) { loopPointer in
+                let job = PlayJob(loop: loopPointer, sequencer: sequencerPointer, midiFile: file, priority: priority,
+                                  autoConnect: autoConnect, quiet: quiet)
+                return try engineOptions.withEngine(sampleRate: negotiated.rate, job)
+            }
+        }
+        if outcome.failureCode != 0 {
+            throw CommandFailure("PCM device '\(negotiated.device)' failed while playing: \(ALSAError(code: outcome.failureCode, call: "snd_pcm_writei").reason)")
+        }
+        if !quiet {
+            StandardError.write("attacca: stopped after \(outcome.periods) periods")
+        }
+        // Always, --quiet included: scripts (the VM harness) read the count from this line.
+        StandardError.write("xruns: \(outcome.xruns)")
+    }
+
+    /// A parent (a test runner, a service manager) may start us with SIGINT/SIGTERM blocked;
+    /// Ctrl-C and `kill` must still stop playing.
+    private static func unblockStopSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    }
+
+    /// The sequencer client with its connections made, or nil (said once) when this machine
+    /// has no sequencer; a port that cannot be connected is an error.
+    private func openSequencer(playingFile: Bool) throws -> Sequencer? {
+        let sequencer: Sequencer
+        do {
+            sequencer = try Sequencer()
+        } catch {
+            StandardError.write("attacca: MIDI input unavailable (\(error.description)); playing \(playingFile ? "the MIDI file" : "silence") without it")
+            return nil
+        }
+        for source in connect {
+            let address = try sequencer.connect(from: source)
+            if !quiet { StandardError.write("attacca: connected MIDI input \(address)") }
+        }
+        if autoConnect {
+            for address in sequencer.connectHardwareSources() where !quiet {
+                StandardError.write("attacca: connected MIDI input \(address)")
+            }
+            try? sequencer.watchAnnouncements()
+        }
+        if !quiet { StandardError.write("attacca: MIDI input on sequencer port \(sequencer.address) 'Attacca input'") }
+        return sequencer
+    }
+
+    /// Hands `body` a pointer to the sequencer inside `value`, or nil when there is none.
+    private static func withOptionalPointer<R>(_ value: consuming Sequencer?, _ body: (UnsafeMutablePointer<Sequencer>?) throws -> R) throws -> R {
+        guard var sequencer = value.take() else { return try body(nil) }
+        return try withUnsafeMutablePointer(to: &sequencer) { try body($0) }
+    }
+}
+
+extension String {
+    /// `value` with one decimal, without Foundation's formatter.
+    init(format3 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(tenths % 10)"
+    }
 }

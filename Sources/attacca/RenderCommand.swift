@@ -1,6 +1,91 @@
 import ArgumentParser
+import AttaccaAudioFile
+import AttaccaCore
+import Foundation
 
+/// `attacca render`: a MIDI file to a WAV or FLAC file, offline, as fast as the engine goes.
 struct RenderCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "render", abstract: "Not written yet.")
-    func run() throws { throw ValidationError("'attacca render' is not written yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a MIDI file to a WAV or FLAC file.",
+        discussion: """
+            Renders until the end of the MIDI file, then the release tail (--tail seconds, stopping \
+            early once every voice is silent). The output appears only when complete.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The Standard MIDI File to render.", valueName: "midi-file"))
+    var midiFile: String
+
+    @Option(name: [.customShort("o"), .customShort("F"), .customLong("output")],
+            help: ArgumentHelp("The audio file to write (.wav or .flac). -F is an alias, as in fluidsynth.", valueName: "path"))
+    var output: String
+
+    @OptionGroup var engineOptions: EngineOptions
+
+    @Option(name: [.short, .long], help: "Sample rate in Hz (8000...192000).")
+    var rate: Int = 48000
+
+    @Option(help: "File format: wav or flac (default: from the output's extension).")
+    var format: AudioFileFormat?
+
+    @Option(name: .customLong("bit-depth"), help: "Bits per sample: 16 or 24 (WAV or FLAC), 32 (float WAV).")
+    var bitDepth: Int = 16
+
+    @Option(help: ArgumentHelp("Longest release tail after the last event, in seconds (0...60).", valueName: "seconds"))
+    var tail: Double = 2
+
+    /// The container: `--format`, else the output's extension.
+    var resolvedFormat: AudioFileFormat? { format ?? AudioFileFormat(path: output) }
+
+    var sampleFormat: AudioSampleFormat {
+        switch bitDepth {
+        case 24: .int24
+        case 32: .float32
+        default: .int16
+        }
+    }
+
+    func validate() throws {
+        if midiFile.isEmpty { throw ValidationError("the MIDI file name is empty") }
+        if output.isEmpty { throw ValidationError("--output needs a file name") }
+        guard (8000...192_000).contains(rate) else {
+            throw ValidationError("--rate must be between 8000 and 192000 Hz, not \(rate)")
+        }
+        guard tail.isFinite, (0...60).contains(tail) else {
+            throw ValidationError("--tail must be between 0 and 60 seconds, not \(tail)")
+        }
+        guard [16, 24, 32].contains(bitDepth) else {
+            throw ValidationError("--bit-depth must be 16, 24 or 32, not \(bitDepth)")
+        }
+        guard let format = resolvedFormat else {
+            throw ValidationError("cannot tell the format of '\(output)' from its name: use --format wav or --format flac")
+        }
+        if format == .flac && bitDepth == 32 {
+            throw ValidationError("FLAC holds 16- or 24-bit samples: use --bit-depth 16 or 24, or a WAV file")
+        }
+    }
+
+    func run() throws {
+        let midi: MidiFile
+        do {
+            midi = try MidiFile(path: midiFile)
+        } catch {
+            switch error {
+            case .unreadableFile, .fileTooLarge: throw error
+            default: throw CommandFailure("'\(midiFile)': \(error)")
+            }
+        }
+        InterruptFlag.install()
+        let file = AudioFileOutput(try AudioFileWriter(path: output, format: resolvedFormat ?? .wav, sampleRate: rate,
+                                                       sampleFormat: sampleFormat))
+        let job = RenderJob(midiFile: midi, output: file, tailSeconds: tail, showsProgress: StandardError.isTerminal)
+        do {
+            let result = try engineOptions.withEngine(sampleRate: rate, job)
+            print(result.summary)
+        } catch is RenderInterrupted {
+            StandardError.write("attacca: error: interrupted; nothing was written to '\(output)'")
+            throw ExitCode(130)
+        }
+    }
 }

@@ -10,7 +10,7 @@ enum SampleStorage {
     case mapped(UnsafeMutableRawPointer, Int)
     /// Buffers from `allocate`, deallocated on release.
     case allocated(UnsafeMutableRawPointer, UnsafeMutableRawPointer?)
-    /// Buffers from `allocate` holding the whole file (aligned copy); deallocated on release.
+    /// Nothing to release.
     case none
 
     func release() {

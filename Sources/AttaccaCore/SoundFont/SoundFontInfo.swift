@@ -6,6 +6,9 @@ public struct SoundFontInfo: Equatable, Sendable {
     public var soundEngine: String = "EMU8000"
     public var name: String = ""
     public var romName: String?
+    /// The iver chunk: version of the ROM named by `romName`, when the file has one.
+    public var romVersionMajor: Int?
+    public var romVersionMinor: Int?
     public var creationDate: String?
     public var engineers: String?
     public var product: String?

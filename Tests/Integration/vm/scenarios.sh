@@ -90,7 +90,8 @@ ctrl_c() {
 
 # 3. no xruns over the dense passage (128 voices) at PERIOD x 2
 xruns() {
-    local period=$1 wav=$out/$engine-dense-$period.wav
+    local period=$1
+    local wav=$out/$engine-dense-$period.wav   # a second `local`: in one, $period is not yet set
     start_clock "$period" || { why="the dummy clock did not start at $period frames"; return 1; }
     play_start "$engine-dense-$period" "$period" "$engine" --polyphony 128 || return 1
     start_capture "$wav" "$period" || { why="capture did not start"; play_stop; return 1; }

@@ -1,0 +1,284 @@
+// attacca-bench: small measurements that are reports, not tests.
+//
+//   attacca-bench load [path.sf2] [repetitions]   time to load a SoundFont with SoundFont(path:),
+//                                                  and then to make its sample data resident
+//   attacca-bench render SF2 MIDI [repetitions]    whole-file render speed (times real time) of the
+//                                                  native and FluidSynth engines, in process, effects off
+//   attacca-bench voices SF2 [notes] [seconds]     sustained looped notes (organ, program 19) on one core:
+//                                                  voices × times real time
+//   attacca-bench allocations SF2 MIDI             malloc calls during the render calls of a whole file
+//   attacca-bench compare SF2 MIDI...              envelope correlation and log-spectral distance of
+//                                                  whole-file renders, native against FluidSynth
+//   attacca-bench once native|fluidsynth SF2 MIDI  one render, nothing else (for callgrind)
+//   attacca-bench write-default-font PATH          writes DefaultSoundFont.make() as an SF2 file
+//
+// Build in release: swift build -c release --product attacca-bench. All renders: 48 kHz, gain 0.5,
+// blocks of 512 frames through MidiFileSequencer, effects off.
+import AttaccaAnalysis
+import AttaccaAssets
+import AttaccaCore
+import AttaccaFluid
+import CAllocationCounter
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Monotonic time in seconds.
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+func load(_ arguments: ArraySlice<String>) -> Int32 {
+    let path = arguments.first ?? "/usr/share/sounds/sf2/FluidR3_GM.sf2"
+    let repetitions = arguments.dropFirst().first.flatMap { Int($0) } ?? 20
+    var times: [Double] = []
+    var residentTimes: [Double] = []
+    var locked = false
+    var summary = ""
+    for _ in 0..<repetitions {
+        let start = now()
+        do {
+            let font = try SoundFont(path: path)
+            times.append(now() - start)
+            let residentStart = now()
+            locked = font.makeSampleDataResident()
+            residentTimes.append(now() - residentStart)
+            summary = "\(font.presets.count) presets, \(font.instruments.count) instruments, \(font.samples.count) samples, "
+                + "\(font.sampleData.count) sample points"
+        } catch {
+            print("attacca-bench: \(error)")
+            return 1
+        }
+    }
+    let milliseconds = { (t: Double) in (t * 1e5).rounded() / 100 }
+    func statistics(_ values: [Double]) -> String {
+        let sorted = values.sorted()
+        return "min \(milliseconds(sorted[0])) ms, median \(milliseconds(sorted[sorted.count / 2])) ms, "
+            + "max \(milliseconds(sorted[sorted.count - 1])) ms"
+    }
+    print("load \(path): \(summary)")
+    print("  SoundFont(path:), \(repetitions) loads: \(statistics(times))")
+    print("  makeSampleDataResident() (\(locked ? "mlock" : "faulted in, not locked")): \(statistics(residentTimes))")
+    return 0
+}
+
+let sampleRate = 48000
+let benchGain: Float = 0.5
+let blockSize = 512
+/// Voices per engine (both engines alike); ATTACCA_BENCH_POLYPHONY overrides the default 256.
+let benchPolyphony = getenv("ATTACCA_BENCH_POLYPHONY").flatMap { Int(String(cString: $0)) } ?? 256
+
+/// Renders `frames` frames of `midi` (past its end: release tail, no events) into `left`/`right`; returns wall seconds.
+/// With `countAllocations`, malloc calls inside the engine/sequencer render calls are added to `allocations`.
+func renderFile<E: SoundEngine & ~Copyable>(_ engine: inout E, _ midi: MidiFile, frames: Int,
+                                            left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
+                                            countAllocations: Bool = false, allocations: inout Int64) -> Double {
+    var sequencer = MidiFileSequencer(midiFile: midi, sampleRate: sampleRate)
+    let start = now()
+    var done = 0
+    while done < frames {
+        let count = min(blockSize, frames - done)
+        if countAllocations { attacca_allocation_counter_start() }
+        if sequencer.isFinished {
+            engine.render(left: left + done, right: right + done, frameCount: count)
+        } else {
+            sequencer.render(&engine, left: left + done, right: right + done, frameCount: count)
+        }
+        if countAllocations { allocations += attacca_allocation_counter_stop() }
+        done += count
+    }
+    return now() - start
+}
+
+enum EngineKind: String, CaseIterable { case native, fluidsynth }
+
+/// Creates the engine (not timed) and renders `frames` of `midi` into the buffers; wall seconds of the render.
+func timedRender(_ kind: EngineKind, font: SoundFont, fontPath: String, midi: MidiFile, frames: Int,
+                 left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
+                 countAllocations: Bool = false, allocations: inout Int64) throws -> Double {
+    switch kind {
+    case .native:
+        var engine = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain,
+                                                                               velocityToFilterModulator: false))
+        return renderFile(&engine, midi, frames: frames, left: left, right: right,
+                          countAllocations: countAllocations, allocations: &allocations)
+    case .fluidsynth:
+        var engine = try FluidSynthEngine(soundFontPath: fontPath, sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain)
+        return renderFile(&engine, midi, frames: frames, left: left, right: right,
+                          countAllocations: countAllocations, allocations: &allocations)
+    }
+}
+
+struct Inputs {
+    let font: SoundFont
+    let fontPath: String
+    let midi: MidiFile
+    let midiPath: String
+    let frames: Int
+    let left: UnsafeMutablePointer<Float>
+    let right: UnsafeMutablePointer<Float>
+
+    init(_ fontPath: String, _ midiPath: String, tail: Double = 0) throws {
+        self.fontPath = fontPath
+        self.midiPath = midiPath
+        font = try SoundFont(path: fontPath)
+        _ = font.makeSampleDataResident()
+        midi = try MidiFile(path: midiPath)
+        frames = MidiFileSequencer(midiFile: midi, sampleRate: sampleRate).endFrame + Int(tail * Double(sampleRate))
+        left = .allocate(capacity: max(frames, 1))
+        right = .allocate(capacity: max(frames, 1))
+    }
+
+    var seconds: Double { Double(frames) / Double(sampleRate) }
+    var channels: [[Float]] { [Array(UnsafeBufferPointer(start: left, count: frames)), Array(UnsafeBufferPointer(start: right, count: frames))] }
+}
+
+func renderSpeed(_ arguments: ArraySlice<String>) throws -> Int32 {
+    guard arguments.count >= 2 else { return usage() }
+    let inputs = try Inputs(arguments[arguments.startIndex], arguments[arguments.startIndex + 1])
+    let repetitions = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 5
+    print("render \(inputs.midiPath) (\((inputs.seconds * 100).rounded() / 100) s) with \(inputs.fontPath), \(repetitions) repetitions:")
+    for kind in EngineKind.allCases {
+        var factors: [Double] = [], unused: Int64 = 0
+        for _ in 0..<repetitions {
+            let seconds = try timedRender(kind, font: inputs.font, fontPath: inputs.fontPath, midi: inputs.midi, frames: inputs.frames,
+                                          left: inputs.left, right: inputs.right, allocations: &unused)
+            factors.append(inputs.seconds / seconds)
+        }
+        let sorted = factors.sorted()
+        // Report max factor as "best" (= min time) and median.
+        print("  \(kind.rawValue): times real time best \((sorted[sorted.count - 1] * 10).rounded() / 10), median \((sorted[sorted.count / 2] * 10).rounded() / 10)")
+    }
+    return 0
+}
+
+func voices(_ arguments: ArraySlice<String>) throws -> Int32 {
+    guard let fontPath = arguments.first else { return usage() }
+    let notes = arguments.dropFirst().first.flatMap { Int($0) } ?? 128
+    let seconds = arguments.dropFirst(2).first.flatMap { Double($0) } ?? 10
+    let font = try SoundFont(path: fontPath)
+    _ = font.makeSampleDataResident()
+    let frames = Int(seconds * Double(sampleRate))
+    let left = UnsafeMutablePointer<Float>.allocate(capacity: blockSize), right = UnsafeMutablePointer<Float>.allocate(capacity: blockSize)
+    func run<E: SoundEngine & ~Copyable>(_ engine: inout E, _ name: String) {
+        // Channels 0-15 except drums, organ (looped, sustained), keys 36... spread over channels.
+        var sent = 0
+        var channel = 0
+        while sent < notes {
+            if channel == 9 { channel += 1; continue }
+            engine.send(.programChange(channel: channel, program: 19))
+            for key in stride(from: 36 + channel % 3, to: 96, by: 3) where sent < notes {
+                engine.send(.noteOn(channel: channel, key: key, velocity: 100))
+                sent += 1
+                if sent % 16 == 0 { break }
+            }
+            channel = (channel + 1) % 16
+        }
+        engine.render(left: left, right: right, frameCount: blockSize)
+        let active = engine.activeVoiceCount
+        let start = now()
+        var done = 0
+        while done < frames {
+            engine.render(left: left, right: right, frameCount: blockSize)
+            done += blockSize
+        }
+        let factor = seconds / (now() - start)
+        print("  \(name): \(active) voices (\(notes) notes) at \((factor * 100).rounded() / 100)× real time "
+              + "→ \(Int((Double(active) * factor).rounded())) voices per second of audio per core")
+    }
+    print("voices \(fontPath), \(seconds) s at \(sampleRate) Hz:")
+    var native = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: 1024, gain: benchGain, velocityToFilterModulator: false))
+    run(&native, "native")
+    var fluid = try FluidSynthEngine(soundFontPath: fontPath, sampleRate: sampleRate, polyphony: 1024, gain: benchGain)
+    run(&fluid, "fluidsynth")
+    return 0
+}
+
+func allocations(_ arguments: ArraySlice<String>) throws -> Int32 {
+    guard arguments.count >= 2 else { return usage() }
+    let inputs = try Inputs(arguments[arguments.startIndex], arguments[arguments.startIndex + 1], tail: 1)
+    print("allocations rendering \(inputs.midiPath) with \(inputs.fontPath) (malloc calls inside render calls, engine created beforehand):")
+    for kind in EngineKind.allCases {
+        var count: Int64 = 0
+        _ = try timedRender(kind, font: inputs.font, fontPath: inputs.fontPath, midi: inputs.midi, frames: inputs.frames,
+                            left: inputs.left, right: inputs.right, countAllocations: true, allocations: &count)
+        print("  \(kind.rawValue): \(count)")
+    }
+    return 0
+}
+
+func compare(_ arguments: ArraySlice<String>) throws -> Int32 {
+    guard arguments.count >= 2, let fontPath = arguments.first else { return usage() }
+    let comparison = AudioComparison(sampleRate: sampleRate)
+    print("compare native against fluidsynth with \(fontPath) (whole files + 1 s tail):")
+    for midiPath in arguments.dropFirst() {
+        let inputs = try Inputs(fontPath, midiPath, tail: 1)
+        var unused: Int64 = 0
+        _ = try timedRender(.native, font: inputs.font, fontPath: fontPath, midi: inputs.midi, frames: inputs.frames,
+                            left: inputs.left, right: inputs.right, allocations: &unused)
+        let native = inputs.channels
+        _ = try timedRender(.fluidsynth, font: inputs.font, fontPath: fontPath, midi: inputs.midi, frames: inputs.frames,
+                            left: inputs.left, right: inputs.right, allocations: &unused)
+        let fluid = inputs.channels
+        print("  \(midiPath): \(comparison.compare(native, fluid))")
+        // Where they differ: the same metrics over 2-second segments.
+        let segment = 2 * sampleRate
+        for start in stride(from: 0, to: inputs.frames, by: segment) {
+            let end = min(start + segment, inputs.frames)
+            let slice = { (signal: [[Float]]) in signal.map { Array($0[start..<end]) } }
+            print("    \(start / sampleRate)-\(end / sampleRate) s: \(comparison.compare(slice(native), slice(fluid)))")
+        }
+    }
+    return 0
+}
+
+func once(_ arguments: ArraySlice<String>) throws -> Int32 {
+    guard arguments.count >= 3, let kind = EngineKind(rawValue: arguments[arguments.startIndex]) else { return usage() }
+    let inputs = try Inputs(arguments[arguments.startIndex + 1], arguments[arguments.startIndex + 2])
+    var unused: Int64 = 0
+    let seconds = try timedRender(kind, font: inputs.font, fontPath: inputs.fontPath, midi: inputs.midi, frames: inputs.frames,
+                                  left: inputs.left, right: inputs.right, allocations: &unused)
+    print("\(kind.rawValue): \(inputs.seconds) s of audio in \(seconds) s")
+    return 0
+}
+
+func writeDefaultFont(_ arguments: ArraySlice<String>) -> Int32 {
+    guard let path = arguments.first else { return usage() }
+    let bytes = SoundFontWriter.bytes(for: DefaultSoundFont.make())
+    guard let file = fopen(path, "wb") else { print("attacca-bench: cannot write \(path)"); return 1 }
+    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    fclose(file)
+    return written == bytes.count ? 0 : 1
+}
+
+func usage() -> Int32 {
+    print("""
+    usage: attacca-bench load [path.sf2] [repetitions]
+           attacca-bench render SF2 MIDI [repetitions]
+           attacca-bench voices SF2 [notes] [seconds]
+           attacca-bench allocations SF2 MIDI
+           attacca-bench compare SF2 MIDI...
+           attacca-bench once native|fluidsynth SF2 MIDI
+           attacca-bench write-default-font PATH
+    """)
+    return 2
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+do {
+    switch arguments.first {
+    case "load": exit(load(arguments.dropFirst()))
+    case "render": exit(try renderSpeed(arguments.dropFirst()))
+    case "voices": exit(try voices(arguments.dropFirst()))
+    case "allocations": exit(try allocations(arguments.dropFirst()))
+    case "compare": exit(try compare(arguments.dropFirst()))
+    case "once": exit(try once(arguments.dropFirst()))
+    case "write-default-font": exit(writeDefaultFont(arguments.dropFirst()))
+    default: exit(usage())
+    }
+} catch {
+    print("attacca-bench: \(error)")
+    exit(1)
+}

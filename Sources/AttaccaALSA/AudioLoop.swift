@@ -1,0 +1,266 @@
+import AttaccaCore
+
+/// The audio thread's work, one period at a time: wait until the device has room for a
+/// period, take every event the ring holds, place each at the frame inside this period that
+/// matches when it arrived, render, convert to the device's format, write, read the status.
+/// Underruns and suspends are recovered from, counted, and playing goes on.
+///
+/// Generic over the device (the ALSA `PCM` or a test fake) and, per call, the engine, so each
+/// pair specializes: no existentials on the audio thread. Every buffer is allocated in `init`.
+///
+/// Event placement: the events drained at time T arrived during the period that just played,
+/// [T − period, T); an event that arrived at t lands at frame (t − (T − period)) × rate, so the
+/// timing between events is kept (no jitter from the period grid) at the cost of exactly one
+/// period, the one being rendered; nothing waits a further block.
+public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
+    public var device: Device
+    public let ring: EventRing
+    public let monitor: AudioMonitor
+    /// The status read after the last write: the hook for latency measurement.
+    public private(set) var lastStatus = PCMStatus()
+    /// When the last period's events were taken (CLOCK_MONOTONIC ns).
+    public private(set) var lastCycleStart: Int64 = 0
+
+    public let periodSize: Int
+    let channels: Int
+    let periodCount: Int
+    let format: PCMFormat
+    let rate: Int64
+    /// One period's duration in nanoseconds.
+    public let periodNanoseconds: Int64
+    let left: UnsafeMutablePointer<Float>
+    let right: UnsafeMutablePointer<Float>
+    let output: UnsafeMutableRawPointer
+    let outputBytes: Int
+    let drained: UnsafeMutableBufferPointer<RingEvent>
+    let timed: UnsafeMutableBufferPointer<TimedMidiMessage>
+
+    /// How long a wait may block before the loop looks at the stop flag again.
+    public static var waitTimeoutMilliseconds: Int32 { 250 }
+
+    public init(device: consuming Device, ring: EventRing, monitor: AudioMonitor) {
+        let configuration = device.configuration
+        self.device = device
+        self.ring = ring
+        self.monitor = monitor
+        periodSize = configuration.periodSize
+        channels = configuration.channels
+        periodCount = max(configuration.periodCount, 1)
+        format = configuration.sampleFormat
+        rate = Int64(configuration.rate)
+        periodNanoseconds = configuration.periodNanoseconds
+        left = .allocate(capacity: periodSize)
+        left.initialize(repeating: 0, count: periodSize)
+        right = .allocate(capacity: periodSize)
+        right.initialize(repeating: 0, count: periodSize)
+        outputBytes = periodSize * configuration.bytesPerFrame
+        output = .allocate(byteCount: outputBytes, alignment: 16)
+        output.initializeMemory(as: UInt8.self, repeating: 0, count: outputBytes)
+        let eventCapacity = ring.capacity + 16 * 128
+        drained = .allocate(capacity: eventCapacity)
+        drained.initialize(repeating: RingEvent(message: MidiMessage(status: 0), arrivalNanoseconds: 0))
+        timed = .allocate(capacity: eventCapacity)
+        timed.initialize(repeating: TimedMidiMessage(frame: 0, message: MidiMessage(status: 0)))
+    }
+
+    deinit {
+        left.deallocate()
+        right.deallocate()
+        output.deallocate()
+        drained.deallocate()
+        timed.deallocate()
+    }
+
+    // MARK: The loop
+
+    /// Plays until `monitor.requestStop()`, or until the device fails (then
+    /// `monitor.failureCode` says why); then silences every channel and drains.
+    public mutating func run<E: SoundEngine & ~Copyable>(engine: inout E) {
+        if prefill() {
+            while cycle(engine: &engine) {}
+        }
+        finish(engine: &engine)
+    }
+
+    /// Writes silence into every period of the buffer, which starts the device.
+    /// Returns false (and records the failure) if the device refuses it.
+    public mutating func prefill() -> Bool {
+        zeroOutput()
+        for _ in 0..<periodCount {
+            let written = device.write(output, frameCount: periodSize)
+            if written < 0 && !recover(from: Int32(truncatingIfNeeded: written)) { return false }
+        }
+        return true
+    }
+
+    /// One period. Returns false when the loop should end (stop requested or device failed).
+    public mutating func cycle<E: SoundEngine & ~Copyable>(engine: inout E) -> Bool {
+        if monitor.isStopRequested { return false }
+        let available = device.waitAvailable(timeoutMilliseconds: Self.waitTimeoutMilliseconds)
+        if available < 0 { return recover(from: Int32(truncatingIfNeeded: available)) }
+        if available < periodSize { return true }  // timed out: look at the stop flag again
+
+        let start = device.now()
+        lastCycleStart = start
+        let count = ring.drain(into: drained, overflowStamp: start)
+        placeEvents(count: count, cycleStart: start)
+        engine.render(left: left, right: right, frameCount: periodSize,
+                      events: UnsafeBufferPointer(rebasing: timed[0..<count]))
+        let renderTime = device.now() - start
+        convert()
+        let written = device.write(output, frameCount: periodSize)
+        if written < 0 && !recover(from: Int32(truncatingIfNeeded: written)) { return false }
+        _ = device.readStatus(into: &lastStatus)
+        let voices = Self.voiceCount(&engine)
+        monitor.recordPeriod(renderNanoseconds: Int(renderTime), voices: voices, events: count)
+        return true
+    }
+
+    /// All sound off, controllers reset and sustain up on every channel, one more period so
+    /// the engine applies it, then drain; marks the monitor finished.
+    public mutating func finish<E: SoundEngine & ~Copyable>(engine: inout E) {
+        for channel in 0..<16 {
+            engine.send(.controlChange(channel: channel, controller: 64, value: 0))
+            engine.send(.controlChange(channel: channel, controller: 123, value: 0))
+            engine.send(.controlChange(channel: channel, controller: 120, value: 0))
+        }
+        if monitor.failureCode == 0 {
+            engine.render(left: left, right: right, frameCount: periodSize)
+            convert()
+            _ = device.write(output, frameCount: periodSize)
+            device.drain()
+        }
+        let voices = Self.voiceCount(&engine)
+        monitor.store(.voices, voices)
+        monitor.store(.finished, 1)
+    }
+
+    /// Frame offsets for the `count` drained events, never decreasing.
+    @inline(__always)
+    mutating func placeEvents(count: Int, cycleStart: Int64) {
+        let windowStart = cycleStart - periodNanoseconds
+        let lastFrame = Int64(periodSize - 1)
+        var previous: Int64 = 0
+        for index in 0..<count {
+            let event = drained[index]
+            var frame = (event.arrivalNanoseconds - windowStart) * rate / 1_000_000_000
+            frame = min(max(frame, previous), lastFrame)
+            previous = frame
+            timed[index] = TimedMidiMessage(frame: Int32(truncatingIfNeeded: frame), message: event.message)
+        }
+    }
+
+    /// After an underrun or suspend: recover, count it, refill with silence.
+    /// Returns false (recording the code) when the device cannot go on.
+    mutating func recover(from error: Int32) -> Bool {
+        let code = device.recover(from: error)
+        if code < 0 {
+            monitor.store(.failureCode, Int(code))
+            return false
+        }
+        monitor.add(.xruns, 1)
+        zeroOutput()
+        for _ in 0..<periodCount {
+            let written = device.write(output, frameCount: periodSize)
+            if written < 0 {
+                monitor.store(.failureCode, written)
+                return false
+            }
+        }
+        return true
+    }
+
+    /// `activeVoiceCount` is a plain read, but engines from other modules do not mark it
+    /// `@_noLocks`, so the checker cannot see into it.
+    @inline(__always)
+    static func voiceCount<E: SoundEngine & ~Copyable>(_ engine: inout E) -> Int {
+        withUnsafeMutablePointer(to: &engine) { pointer in
+            let engine = UnsafePointer(pointer)
+            return _unsafePerformance { engine.pointee.activeVoiceCount }
+        }
+    }
+
+    @inline(__always)
+    func zeroOutput() {
+        output.initializeMemory(as: UInt8.self, repeating: 0, count: outputBytes)
+    }
+
+    /// Float stereo to the device's interleaved format; extra channels stay silent, a mono
+    /// device gets the mix.
+    mutating func convert() {
+        let stride = channels
+        let mono = channels == 1
+        switch format {
+        case .float:
+            let out = output.assumingMemoryBound(to: Float.self)
+            for frame in 0..<periodSize {
+                let (l, r) = sample(frame, mono: mono)
+                out[frame * stride] = l
+                if !mono { out[frame * stride + 1] = r }
+            }
+        case .s16:
+            let out = output.assumingMemoryBound(to: Int16.self)
+            for frame in 0..<periodSize {
+                let (l, r) = sample(frame, mono: mono)
+                out[frame * stride] = Int16(truncatingIfNeeded: Self.integer(l, scale: 32767))
+                if !mono { out[frame * stride + 1] = Int16(truncatingIfNeeded: Self.integer(r, scale: 32767)) }
+            }
+        case .s24:
+            let out = output.assumingMemoryBound(to: Int32.self)
+            for frame in 0..<periodSize {
+                let (l, r) = sample(frame, mono: mono)
+                out[frame * stride] = Int32(truncatingIfNeeded: Self.integer(l, scale: 8_388_607))
+                if !mono { out[frame * stride + 1] = Int32(truncatingIfNeeded: Self.integer(r, scale: 8_388_607)) }
+            }
+        case .s32:
+            let out = output.assumingMemoryBound(to: Int32.self)
+            for frame in 0..<periodSize {
+                let (l, r) = sample(frame, mono: mono)
+                out[frame * stride] = Int32(truncatingIfNeeded: Self.integer(l, scale: 2_147_483_647))
+                if !mono { out[frame * stride + 1] = Int32(truncatingIfNeeded: Self.integer(r, scale: 2_147_483_647)) }
+            }
+        case .s24Packed:
+            let out = output.assumingMemoryBound(to: UInt8.self)
+            for frame in 0..<periodSize {
+                let (l, r) = sample(frame, mono: mono)
+                Self.store24(Self.integer(l, scale: 8_388_607), at: out + frame * stride * 3)
+                if !mono { Self.store24(Self.integer(r, scale: 8_388_607), at: out + (frame * stride + 1) * 3) }
+            }
+        }
+    }
+
+    @inline(__always)
+    func sample(_ frame: Int, mono: Bool) -> (Float, Float) {
+        mono ? ((left[frame] + right[frame]) * 0.5, 0) : (left[frame], right[frame])
+    }
+
+    /// Clamps to [-1, 1] (NaN to 0) and scales.
+    @inline(__always)
+    static func integer(_ value: Float, scale: Int64) -> Int64 {
+        let clamped: Double = value.isNaN ? 0 : Double(value < -1 ? -1 : (value > 1 ? 1 : value))
+        return Int64(clamped * Double(scale))
+    }
+
+    @inline(__always)
+    static func store24(_ value: Int64, at pointer: UnsafeMutablePointer<UInt8>) {
+        pointer[0] = UInt8(truncatingIfNeeded: value)
+        pointer[1] = UInt8(truncatingIfNeeded: value >> 8)
+        pointer[2] = UInt8(truncatingIfNeeded: value >> 16)
+    }
+}
+
+/// Declared here, not in PCM.swift: `@_noLocks` can only follow the loop's calls into `PCM`
+/// when the conformance's witnesses are emitted in the same file (non-WMO debug builds).
+extension PCM: PCMDevice {}
+
+extension AudioLoop where Device == PCM {
+    /// The loop over ALSA with the native synthesizer, with the real-time rules checked by the
+    /// compiler (`@_noLocks` reaches through every call it makes).
+    @_noLocks
+    public mutating func run(synthesizer: inout Synthesizer) {
+        if prefill() {
+            while cycle(engine: &synthesizer) {}
+        }
+        finish(engine: &synthesizer)
+    }
+}

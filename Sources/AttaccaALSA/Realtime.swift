@@ -1,0 +1,23 @@
+import CALSA
+import Glibc
+
+/// Locking memory and real-time scheduling, and the advice to give once when the system
+/// refuses them (an ordinary user has no rtprio or memlock limit until configured).
+public enum Realtime {
+    /// How to get the limits on a Debian-like system; shown with the first refusal.
+    public static let advice =
+        "to allow it, add your user to the 'audio' group (sudo usermod -aG audio $USER) and put '@audio - rtprio 95' and '@audio - memlock unlimited' in /etc/security/limits.d/audio.conf, then log in again"
+
+    /// Locks the pages mapped now (engine, SoundFont, buffers, stacks) in RAM, so the audio
+    /// thread never waits on a page fault. Not MCL_FUTURE: under a memlock limit that makes
+    /// later allocations fail. Returns nil, or the errno text when refused.
+    public static func lockMemory() -> String? {
+        if mlockall(MCL_CURRENT) == 0 { return nil }
+        return String(cString: strerror(errno))
+    }
+
+    /// The range `SCHED_FIFO` priorities take here (1...99 on Linux).
+    public static var fifoPriorities: ClosedRange<Int32> {
+        sched_get_priority_min(SCHED_FIFO)...sched_get_priority_max(SCHED_FIFO)
+    }
+}

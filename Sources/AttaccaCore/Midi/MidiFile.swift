@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Standard MIDI File (format 0 or 1) as one timeline: the channel messages of all tracks,
+/// merged and timed in seconds, ready for `MidiFileSequencer`.
+///
+/// Choices where the SMF spec leaves room:
+/// - Note-on with velocity 0 stays a note-on with velocity 0 (both engines treat it as note-off),
+///   so the events are exactly what the file says.
+/// - Events at the same tick keep track order, then file order within a track.
+/// - A header declaring more tracks than the file holds is accepted when the file ends cleanly
+///   between chunks; `trackCount` is the number of MTrk chunks read.
+/// - A track without End of Track ends with its last event; chunks other than MTrk are skipped.
+/// - GM System On, GM2 System On, GS Reset and XG System On sysex become
+///   `MidiMessage.systemReset`; other sysex and meta events other than tempo are skipped.
+public struct MidiFile: Sendable {
+    /// Files larger than this are refused before reading (64 MiB; real MIDI files are far smaller).
+    public static let maximumFileSize = 64 << 20
+
+    /// 0 (one track) or 1 (simultaneous tracks).
+    public let format: Int
+    /// MTrk chunks read.
+    public let trackCount: Int
+    /// The header's time division.
+    public let division: Division
+    /// Ticks per quarter note; 0 for SMPTE-timed files (see `division`).
+    public let resolution: Int
+    /// All tracks' channel messages, sorted by tick, then track, then order in the track.
+    public let events: [Event]
+    /// Set Tempo events of all tracks in the order they take effect.
+    public let tempoChanges: [TempoChange]
+    /// Seconds to the latest event of any track, End of Track included.
+    public let duration: Double
+
+    /// Parses a file in memory.
+    public init(bytes: [UInt8]) throws(MidiFileError) {
+        let parsed = try MidiFileParser(bytes: bytes)
+        format = parsed.format
+        trackCount = parsed.trackCount
+        division = parsed.division
+        if case let .ticksPerQuarterNote(ticks) = parsed.division { resolution = ticks } else { resolution = 0 }
+
+        // Parse order is track order, then file order: sorting by (tick, parse index) merges.
+        let tempoEvents = parsed.tempoEvents
+        let tempoOrder = tempoEvents.indices.sorted { (tempoEvents[$0].tick, $0) < (tempoEvents[$1].tick, $1) }
+        let sortedTempoEvents = tempoOrder.map { tempoEvents[$0] }
+        let tempoMap = MidiTempoMap(division: parsed.division, tempoEvents: sortedTempoEvents)
+        tempoChanges = sortedTempoEvents.map {
+            TempoChange(tick: $0.tick, time: tempoMap.seconds(atTick: $0.tick), microsecondsPerQuarterNote: $0.microsecondsPerQuarterNote)
+        }
+
+        let trackEvents = parsed.events
+        let order = trackEvents.indices.sorted { (trackEvents[$0].tick, $0) < (trackEvents[$1].tick, $1) }
+        events = order.map {
+            let event = trackEvents[$0]
+            return Event(tick: event.tick, time: tempoMap.seconds(atTick: event.tick), message: event.message, track: event.track)
+        }
+        duration = tempoMap.seconds(atTick: parsed.endTick)
+    }
+
+    /// Reads and parses the file at `path`.
+    public init(path: String) throws(MidiFileError) {
+        try self.init(bytes: Self.readFile(path: path))
+    }
+
+    /// Reads a whole file with POSIX calls (no Foundation). Opened non-blocking so a FIFO
+    /// without a writer cannot hang the caller; reading stops past `maximumFileSize`.
+    private static func readFile(path: String) throws(MidiFileError) -> [UInt8] {
+        func failure() -> MidiFileError {
+            .unreadableFile(path: path, reason: String(cString: strerror(errno)))
+        }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure() }
+        defer { close(descriptor) }
+
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw failure() }
+        guard Int(status.st_size) <= maximumFileSize else {
+            throw .fileTooLarge(path: path, size: Int(status.st_size))
+        }
+
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(status.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure()
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+            guard bytes.count <= maximumFileSize else { throw .fileTooLarge(path: path, size: bytes.count) }
+        }
+    }
+}

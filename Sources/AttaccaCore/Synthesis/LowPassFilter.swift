@@ -1,0 +1,296 @@
+/// The SF2 resonant low-pass: FluidSynth's biquad (`fluid_iir_filter.c`, RBJ cookbook low-pass)
+/// with Q in cB reduced by 3.01 dB and the passband gain divided by sqrt(Q). When the cutoff
+/// moves, coefficients glide to the new values across the next sub-block (in four steps) so
+/// sweeps do not click.
+struct LowPassFilter {
+    var b02: Float = 0
+    var b1: Float = 0
+    var a1: Float = 0
+    var a2: Float = 0
+    var targetB02: Float = 0
+    var targetB1: Float = 0
+    var targetA1: Float = 0
+    var targetA2: Float = 0
+    /// The targets differ from the current coefficients.
+    var isGliding = false
+    var history1: Float = 0
+    var history2: Float = 0
+    var qLinear: Double = 0.7071
+    var gain: Double = 1
+    var lastCutoff: Double = -1
+    var lastCutoffCents: Double = -1
+    var started = false
+
+    /// Resets state for a new note with resonance `centibels` (the initialFilterQ sum).
+    @_noLocks
+    mutating func start(qCentibels: Float) {
+        history1 = 0
+        history2 = 0
+        started = false
+        isGliding = false
+        lastCutoff = -1
+        qLinear = -1
+        setQ(qCentibels)
+    }
+
+    @_noLocks
+    mutating func setQ(_ centibels: Float) {
+        var dB = Double(centibels) / 10
+        dB = dB < 0 ? 0 : (dB > 96 ? 96 : dB)
+        dB -= 3.01
+        let q = FastMath.exp2(dB / 20 * 3.32192809488736234787)  // 10^(dB/20)
+        if q != qLinear {
+            qLinear = q
+            gain = FastMath.exp2(-0.5 * FastMath.log2(q))  // 1/sqrt(q)
+            lastCutoff = -1
+        }
+    }
+
+    /// Sets the cutoff (absolute cents) for the next sub-block; the coefficients reach it at the
+    /// sub-block's end (immediately on the first call after `start`).
+    @_noLocks
+    @inline(__always)
+    mutating func update(cutoffCents: Double, sampleRate: Double, count: Int) {
+        var cents = cutoffCents
+        if cents > 13500 { cents = 13500 } else if cents < 1500 { cents = 1500 }
+        if cents == lastCutoffCents && lastCutoff >= 0 { return }
+        lastCutoffCents = cents
+        var hertz = FastMath.centsToHertz(cents)
+        if hertz > 0.45 * sampleRate { hertz = 0.45 * sampleRate } else if hertz < 5 { hertz = 5 }
+        guard (hertz - lastCutoff).magnitude > 0.01 else { return }
+        lastCutoff = hertz
+        let omega = 2 * 3.14159265358979323846 * hertz / sampleRate
+        let sine = FastMath.sin(omega), cosine = FastMath.cos(omega)
+        let alpha = sine / (2 * qLinear)
+        let a0Inverse = 1 / (1 + alpha)
+        targetA1 = Float(-2 * cosine * a0Inverse)
+        targetA2 = Float((1 - alpha) * a0Inverse)
+        targetB1 = Float((1 - cosine) * a0Inverse * gain)
+        targetB02 = targetB1 * 0.5
+        if !started || count <= 0 {
+            started = true
+            a1 = targetA1; a2 = targetA2; b1 = targetB1; b02 = targetB02
+            isGliding = false
+        } else {
+            isGliding = true
+        }
+    }
+
+    /// Filters `count` samples in place; `span` is the sub-block length the glide spreads over.
+    @_noLocks
+    @inline(__always)
+    mutating func process(_ buffer: UnsafeMutablePointer<Float>, count: Int, span: Int) {
+        if !isGliding {
+            run(buffer, 0, count)
+            return
+        }
+        let startA1 = a1, startA2 = a2, startB1 = b1, startB02 = b02
+        let segment = (span + 3) / 4
+        var from = 0
+        while from < count {
+            let to = min(from + segment, count)
+            // Coefficients for this quarter: the glide's value at the quarter's end.
+            let t = Float(min(from + segment, span)) / Float(span)
+            a1 = startA1 + (targetA1 - startA1) * t
+            a2 = startA2 + (targetA2 - startA2) * t
+            b1 = startB1 + (targetB1 - startB1) * t
+            b02 = startB02 + (targetB02 - startB02) * t
+            run(buffer, from, to)
+            from = to
+        }
+        a1 = targetA1; a2 = targetA2; b1 = targetB1; b02 = targetB02
+        isGliding = false
+    }
+
+    /// The biquad over buffer[from..<to] with fixed coefficients (direct form I, as FluidSynth).
+    @_noLocks
+    @inline(__always)
+    mutating func run(_ buffer: UnsafeMutablePointer<Float>, _ from: Int, _ to: Int) {
+        var h1 = history1, h2 = history2
+        let a1 = a1, a2 = a2, b1 = b1, b02 = b02
+        var i = from
+        while i < to {
+            // x - a2·h2 does not depend on the previous sample's result: only a1·h1 is on the
+            // recursive path, which keeps the loop's latency chain to one multiply and one add.
+            let partial = buffer[i] - a2 * h2
+            let center = partial - a1 * h1
+            buffer[i] = b02 * (center + h2) + b1 * h1
+            h2 = h1
+            h1 = center
+            i += 1
+        }
+        history1 = h1
+        history2 = h2
+    }
+
+    /// Sets the coefficients to fraction `t` of the way from `start` to the targets.
+    @_noLocks
+    @inline(__always)
+    mutating func glide(from start: (Float, Float, Float, Float), _ t: Float) {
+        a1 = start.0 + (targetA1 - start.0) * t
+        a2 = start.1 + (targetA2 - start.1) * t
+        b1 = start.2 + (targetB1 - start.2) * t
+        b02 = start.3 + (targetB02 - start.3) * t
+    }
+
+    /// Filters two voices' buffers of equal length in one loop and mixes both into the output
+    /// with their gain ramps (`ramp*` are start and per-frame step for left and right). Each
+    /// biquad's recursion is a latency chain; two independent chains side by side, with the
+    /// mixing filling the gaps, take little more time than one.
+    @_noLocks
+    @inline(__always)
+    static func processPairAndMix(_ a: inout LowPassFilter, _ x: UnsafeMutablePointer<Float>,
+                                  _ b: inout LowPassFilter, _ y: UnsafeMutablePointer<Float>, count: Int, span: Int,
+                                  rampA: (Float, Float, Float, Float), rampB: (Float, Float, Float, Float),
+                                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+        let glideA = a.isGliding, glideB = b.isGliding
+        let startA = (a.a1, a.a2, a.b1, a.b02), startB = (b.a1, b.a2, b.b1, b.b02)
+        let segment = (glideA || glideB) ? (span + 3) / 4 : count
+        var from = 0
+        // Running gains, one step added per frame.
+        var leftA = rampA.0, rightA = rampA.2, leftB = rampB.0, rightB = rampB.2
+        let leftStepA = rampA.1, rightStepA = rampA.3, leftStepB = rampB.1, rightStepB = rampB.3
+        while from < count {
+            let to = min(from + segment, count)
+            let t = Float(min(from + segment, span)) / Float(span)
+            if glideA { a.glide(from: startA, t) }
+            if glideB { b.glide(from: startB, t) }
+            var ha1 = a.history1, ha2 = a.history2, hb1 = b.history1, hb2 = b.history2
+            let aa1 = a.a1, aa2 = a.a2, ab1 = a.b1, ab02 = a.b02
+            let ba1 = b.a1, ba2 = b.a2, bb1 = b.b1, bb02 = b.b02
+            var i = from
+            while i < to {
+                let pa = x[i] - aa2 * ha2, pb = y[i] - ba2 * hb2
+                let ca = pa - aa1 * ha1, cb = pb - ba1 * hb1
+                let outA = ab02 * (ca + ha2) + ab1 * ha1
+                let outB = bb02 * (cb + hb2) + bb1 * hb1
+                ha2 = ha1; ha1 = ca
+                hb2 = hb1; hb1 = cb
+                leftA += leftStepA; rightA += rightStepA
+                leftB += leftStepB; rightB += rightStepB
+                left[i] += outA * leftA + outB * leftB
+                right[i] += outA * rightA + outB * rightB
+                i += 1
+            }
+            a.history1 = ha1; a.history2 = ha2
+            b.history1 = hb1; b.history2 = hb2
+            from = to
+        }
+        if glideA {
+            a.a1 = a.targetA1; a.a2 = a.targetA2; a.b1 = a.targetB1; a.b02 = a.targetB02
+            a.isGliding = false
+        }
+        if glideB {
+            b.a1 = b.targetA1; b.a2 = b.targetA2; b.b1 = b.targetB1; b.b02 = b.targetB02
+            b.isGliding = false
+        }
+    }
+
+    /// Filters and mixes four voices' full sub-blocks at once: the four biquads run in the
+    /// lanes of one SIMD4 recursion, so the latency chain is shared by four voices.
+    /// `buffers` holds four consecutive 64-point scratch blocks in `slots` order.
+    @_noLocks
+    @inline(__always)
+    static func processQuadAndMix(_ voices: UnsafeMutablePointer<Voice>, _ slots: UnsafeMutablePointer<Int>,
+                                  _ buffers: UnsafeMutablePointer<Float>, count: Int,
+                                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+        let v0 = voices + slots[0], v1 = voices + slots[1], v2 = voices + slots[2], v3 = voices + slots[3]
+        let x0 = buffers, x1 = buffers + 64, x2 = buffers + 128, x3 = buffers + 192
+        let r0 = v0.pointee.gainRamp(count: count), r1 = v1.pointee.gainRamp(count: count)
+        let r2 = v2.pointee.gainRamp(count: count), r3 = v3.pointee.gainRamp(count: count)
+        var gainLeft = SIMD4<Float>(r0.0, r1.0, r2.0, r3.0), gainRight = SIMD4<Float>(r0.2, r1.2, r2.2, r3.2)
+        let stepLeft = SIMD4<Float>(r0.1, r1.1, r2.1, r3.1), stepRight = SIMD4<Float>(r0.3, r1.3, r2.3, r3.3)
+        let glide0 = v0.pointee.filter.isGliding, glide1 = v1.pointee.filter.isGliding
+        let glide2 = v2.pointee.filter.isGliding, glide3 = v3.pointee.filter.isGliding
+        let gliding = glide0 || glide1 || glide2 || glide3
+        let s0 = v0.pointee.filter.coefficients, s1 = v1.pointee.filter.coefficients
+        let s2 = v2.pointee.filter.coefficients, s3 = v3.pointee.filter.coefficients
+        var h1 = SIMD4<Float>(v0.pointee.filter.history1, v1.pointee.filter.history1,
+                              v2.pointee.filter.history1, v3.pointee.filter.history1)
+        var h2 = SIMD4<Float>(v0.pointee.filter.history2, v1.pointee.filter.history2,
+                              v2.pointee.filter.history2, v3.pointee.filter.history2)
+        let segment = gliding ? (count + 3) / 4 : count
+        var from = 0
+        while from < count {
+            let to = min(from + segment, count)
+            if gliding {
+                let t = Float(to) / Float(count)
+                if glide0 { v0.pointee.filter.glide(from: s0, t) }
+                if glide1 { v1.pointee.filter.glide(from: s1, t) }
+                if glide2 { v2.pointee.filter.glide(from: s2, t) }
+                if glide3 { v3.pointee.filter.glide(from: s3, t) }
+            }
+            let f0 = v0.pointee.filter.coefficients, f1 = v1.pointee.filter.coefficients
+            let f2 = v2.pointee.filter.coefficients, f3 = v3.pointee.filter.coefficients
+            let a1 = SIMD4<Float>(f0.0, f1.0, f2.0, f3.0), a2 = SIMD4<Float>(f0.1, f1.1, f2.1, f3.1)
+            let b1 = SIMD4<Float>(f0.2, f1.2, f2.2, f3.2), b02 = SIMD4<Float>(f0.3, f1.3, f2.3, f3.3)
+            var i = from
+            // Four frames at a time: the per-voice products are transposed so the four frames'
+            // sums land in one vector, added to the output with one load and store per channel.
+            while i + 4 <= to {
+                var l0 = SIMD4<Float>(), l1 = l0, l2 = l0, l3 = l0, r0 = l0, r1 = l0, r2 = l0, r3 = l0
+                // Four frames of each voice, transposed to four frames of all voices.
+                let q0 = UnsafeRawPointer(x0 + i).loadUnaligned(as: SIMD4<Float>.self)
+                let q1 = UnsafeRawPointer(x1 + i).loadUnaligned(as: SIMD4<Float>.self)
+                let q2 = UnsafeRawPointer(x2 + i).loadUnaligned(as: SIMD4<Float>.self)
+                let q3 = UnsafeRawPointer(x3 + i).loadUnaligned(as: SIMD4<Float>.self)
+                for k in 0..<4 {
+                    let x = SIMD4<Float>(q0[k], q1[k], q2[k], q3[k])
+                    let center = (x - a2 * h2) - a1 * h1
+                    let y = b02 * (center + h2) + b1 * h1
+                    h2 = h1
+                    h1 = center
+                    gainLeft += stepLeft
+                    gainRight += stepRight
+                    switch k {
+                    case 0: l0 = y * gainLeft; r0 = y * gainRight
+                    case 1: l1 = y * gainLeft; r1 = y * gainRight
+                    case 2: l2 = y * gainLeft; r2 = y * gainRight
+                    default: l3 = y * gainLeft; r3 = y * gainRight
+                    }
+                }
+                let sumLeft = SIMD4<Float>(l0[0], l1[0], l2[0], l3[0]) + SIMD4<Float>(l0[1], l1[1], l2[1], l3[1])
+                    + (SIMD4<Float>(l0[2], l1[2], l2[2], l3[2]) + SIMD4<Float>(l0[3], l1[3], l2[3], l3[3]))
+                let sumRight = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]) + SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
+                    + (SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]) + SIMD4<Float>(r0[3], r1[3], r2[3], r3[3]))
+                let outLeft = UnsafeMutableRawPointer(left + i), outRight = UnsafeMutableRawPointer(right + i)
+                outLeft.storeBytes(of: outLeft.loadUnaligned(as: SIMD4<Float>.self) + sumLeft, as: SIMD4<Float>.self)
+                outRight.storeBytes(of: outRight.loadUnaligned(as: SIMD4<Float>.self) + sumRight, as: SIMD4<Float>.self)
+                i += 4
+            }
+            while i < to {
+                let x = SIMD4<Float>(x0[i], x1[i], x2[i], x3[i])
+                let center = (x - a2 * h2) - a1 * h1
+                let y = b02 * (center + h2) + b1 * h1
+                h2 = h1
+                h1 = center
+                gainLeft += stepLeft
+                gainRight += stepRight
+                let l = y * gainLeft, r = y * gainRight
+                left[i] += (l[0] + l[1]) + (l[2] + l[3])
+                right[i] += (r[0] + r[1]) + (r[2] + r[3])
+                i += 1
+            }
+            from = to
+        }
+        v0.pointee.filter.finishQuad(h1[0], h2[0])
+        v1.pointee.filter.finishQuad(h1[1], h2[1])
+        v2.pointee.filter.finishQuad(h1[2], h2[2])
+        v3.pointee.filter.finishQuad(h1[3], h2[3])
+    }
+
+    /// (a1, a2, b1, b02).
+    var coefficients: (Float, Float, Float, Float) { (a1, a2, b1, b02) }
+
+    /// Stores the history after a quad run and lands any glide on its targets.
+    @_noLocks
+    @inline(__always)
+    mutating func finishQuad(_ h1: Float, _ h2: Float) {
+        history1 = h1
+        history2 = h2
+        if isGliding {
+            a1 = targetA1; a2 = targetA2; b1 = targetB1; b02 = targetB02
+            isGliding = false
+        }
+    }
+}

@@ -1,0 +1,265 @@
+/// The native SoundFont 2 synthesizer: 16 MIDI channels driving a fixed pool of voices.
+///
+/// Everything is allocated in `init`; `send` and `render` never allocate, lock or call C, so
+/// both may run on the audio thread (the compiler checks this through `@_noLocks`). Voices
+/// update their parameters every `subBlockSize` frames and ramp their gains across each
+/// sub-block; events given to `render(left:right:frameCount:events:)` take effect at their
+/// exact frame.
+public struct Synthesizer: ~Copyable, SoundEngine {
+    public let settings: SynthesizerSettings
+    /// Frames between parameter updates (envelopes, LFOs, pitch, filter coefficients).
+    public static var subBlockSize: Int { 64 }  // voiceScratch holds one
+    public static var channelCount: Int { 16 }
+
+    /// Keeps the sample memory alive; never touched while rendering.
+    let soundFont: SoundFont
+    let sampleData: UnsafePointer<Int16>
+    /// The sm24 low bytes, when the font has them for every point (24-bit samples).
+    let sampleData24: UnsafePointer<UInt8>?
+    let sampleDataCount: Int
+    /// Zero points used when the SoundFont has no sample data at all.
+    let silence: UnsafeMutablePointer<Int16>
+    let regions: RegionTable
+    var pool: VoicePool
+    let channels: UnsafeMutablePointer<ChannelState>
+    /// 16 × 128 controller values.
+    let controllers: UnsafeMutablePointer<UInt8>
+    /// 16 × 128 polyphonic key pressure values.
+    let keyPressure: UnsafeMutablePointer<UInt8>
+    /// Summed modulator outputs per generator for the voice being (re)computed.
+    let modulationScratch: UnsafeMutablePointer<Float>
+    /// Four sub-blocks (a group of voices) of samples between interpolation, filter and mix.
+    let voiceScratch: UnsafeMutablePointer<Float>
+    /// The active voice slots as they were at the start of the sub-block being rendered.
+    let slotSnapshot: UnsafeMutablePointer<Int32>
+    /// The up to four voices prepared and waiting to be filtered and mixed together.
+    let groupSlots: UnsafeMutablePointer<Int>
+    let groupProduced: UnsafeMutablePointer<Int>
+    let outputRate: Double
+    let isCubic: Bool
+    /// Counts render blocks; voices remember the block they started in.
+    var blockSerial: UInt64 = 1
+    /// Counts note-ons; voices of one note-on share the number.
+    var noteSerial: UInt64 = 0
+
+    public var sampleRate: Int { settings.sampleRate }
+    public var activeVoiceCount: Int { pool.activeCount }
+
+    public init(soundFont: SoundFont, settings: SynthesizerSettings = .init()) throws(SynthesizerError) {
+        guard (8000...384_000).contains(settings.sampleRate) else { throw .invalidSampleRate(settings.sampleRate) }
+        guard (1...4096).contains(settings.polyphony) else { throw .invalidPolyphony(settings.polyphony) }
+        guard !soundFont.presets.isEmpty else { throw .noPresets }
+        let table = try RegionTable(soundFont: soundFont,
+                                    defaultModulators: CompiledModulator.defaults(velocityToFilter: settings.velocityToFilterModulator))
+        self.settings = settings
+        self.soundFont = soundFont
+        regions = table
+        silence = .allocate(capacity: 64)
+        silence.initialize(repeating: 0, count: 64)
+        if let base = soundFont.sampleData.baseAddress, soundFont.sampleData.count > 0 {
+            sampleData = base
+            sampleDataCount = soundFont.sampleData.count
+        } else {
+            sampleData = UnsafePointer(silence)
+            sampleDataCount = 0
+        }
+        if let low = soundFont.sampleData24, low.count >= sampleDataCount, sampleDataCount > 0 {
+            sampleData24 = low.baseAddress
+        } else {
+            sampleData24 = nil
+        }
+        pool = VoicePool(capacity: settings.polyphony)
+        channels = .allocate(capacity: Self.channelCount)
+        controllers = .allocate(capacity: Self.channelCount * 128)
+        keyPressure = .allocate(capacity: Self.channelCount * 128)
+        modulationScratch = .allocate(capacity: GeneratorType.count)
+        modulationScratch.initialize(repeating: 0, count: GeneratorType.count)
+        voiceScratch = .allocate(capacity: 256)
+        voiceScratch.initialize(repeating: 0, count: 256)
+        slotSnapshot = .allocate(capacity: settings.polyphony)
+        slotSnapshot.initialize(repeating: 0, count: settings.polyphony)
+        groupSlots = .allocate(capacity: 4)
+        groupSlots.initialize(repeating: 0, count: 4)
+        groupProduced = .allocate(capacity: 4)
+        groupProduced.initialize(repeating: 0, count: 4)
+        outputRate = Double(settings.sampleRate)
+        isCubic = settings.interpolation == .cubic
+        for channel in 0..<Self.channelCount {
+            (channels + channel).initialize(to: ChannelState(channel: channel))
+        }
+        controllers.initialize(repeating: 0, count: Self.channelCount * 128)
+        keyPressure.initialize(repeating: 0, count: Self.channelCount * 128)
+        resetAllChannels()
+    }
+
+    deinit {
+        silence.deallocate()
+        channels.deinitialize(count: Self.channelCount)
+        channels.deallocate()
+        controllers.deallocate()
+        keyPressure.deallocate()
+        modulationScratch.deallocate()
+        voiceScratch.deallocate()
+        slotSnapshot.deallocate()
+        groupSlots.deallocate()
+        groupProduced.deallocate()
+    }
+
+    // MARK: Rendering
+
+    /// Renders `frameCount` frames, overwriting `left` and `right`.
+    @_noLocks
+    public mutating func render(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
+        renderFrames(left: left, right: right, frameCount: frameCount)
+        blockSerial &+= 1
+    }
+
+    /// Renders one block and applies each event at its own frame: the block is split at every
+    /// event frame. `events` must be sorted by frame; frames past the end apply at the end.
+    @_noLocks
+    public mutating func render(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int,
+                                events: UnsafeBufferPointer<TimedMidiMessage>) {
+        var position = 0
+        for event in events {
+            var frame = Int(event.frame)
+            frame = frame < position ? position : (frame > frameCount ? frameCount : frame)
+            if frame > position {
+                renderFrames(left: left + position, right: right + position, frameCount: frame - position)
+                position = frame
+            }
+            send(event.message)
+        }
+        if position < frameCount {
+            renderFrames(left: left + position, right: right + position, frameCount: frameCount - position)
+        }
+        blockSerial &+= 1
+    }
+
+    /// Mixes every active voice into the buffers, sub-block by sub-block.
+    @_noLocks
+    @inline(__always)
+    mutating func renderFrames(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
+        guard frameCount > 0 else { return }
+        left.update(repeating: 0, count: frameCount)
+        right.update(repeating: 0, count: frameCount)
+        let voices = pool.voices
+        var offset = 0
+        while offset < frameCount {
+            let count = min(Self.subBlockSize, frameCount - offset)
+            let outLeft = left + offset, outRight = right + offset
+            let activeCount = pool.activeCount
+            if activeCount > 0 {
+                // Freeing reorders the active list, so walk a copy taken before this sub-block.
+                let slots = pool.activeSlots
+                for k in 0..<activeCount { slotSnapshot[k] = slots[k] }
+                // Voices go in groups of four so their filters run side by side.
+                var filled = 0
+                for k in 0..<activeCount {
+                    let i = Int(slotSnapshot[k])
+                    groupProduced[filled] = voices[i].prepare(
+                        count: count, scratch: voiceScratch + 64 * filled, data: sampleData, lowBytes: sampleData24,
+                        outputRate: outputRate, cubic: isCubic)
+                    groupSlots[filled] = i
+                    filled += 1
+                    if filled == 4 {
+                        flushGroup(filled, count: count, left: outLeft, right: outRight)
+                        filled = 0
+                    }
+                }
+                if filled > 0 { flushGroup(filled, count: count, left: outLeft, right: outRight) }
+            }
+            offset += count
+        }
+    }
+
+    /// Filters and mixes the `size` voices prepared into `groupSlots`/`voiceScratch`: four at
+    /// once when all four have full sub-blocks, otherwise in pairs and singly.
+    @_noLocks
+    @inline(__always)
+    mutating func flushGroup(_ size: Int, count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+        let voices = pool.voices
+        let slots = groupSlots, produced = groupProduced
+        if size == 4 && produced[0] == count && produced[1] == count && produced[2] == count && produced[3] == count {
+            LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, left: left, right: right)
+            for k in 0..<4 where !voices[slots[k]].finishMix(count: count, produced: count) {
+                pool.free(slots[k])
+            }
+            return
+        }
+        var k = 0
+        while k < size {
+            let a = slots[k]
+            if k + 1 < size && produced[k] == produced[k + 1] {
+                let b = slots[k + 1]
+                LowPassFilter.processPairAndMix(
+                    &voices[a].filter, voiceScratch + 64 * k, &voices[b].filter, voiceScratch + 64 * (k + 1),
+                    count: produced[k], span: count,
+                    rampA: voices[a].gainRamp(count: count), rampB: voices[b].gainRamp(count: count),
+                    left: left, right: right)
+                let aliveA = voices[a].finishMix(count: count, produced: produced[k])
+                let aliveB = voices[b].finishMix(count: count, produced: produced[k])
+                if !aliveA { pool.free(a) }
+                if !aliveB { pool.free(b) }
+                k += 2
+            } else {
+                voices[a].filter.process(voiceScratch + 64 * k, count: produced[k], span: count)
+                if !voices[a].mix(count: count, produced: produced[k], scratch: voiceScratch + 64 * k, left: left, right: right) {
+                    pool.free(a)
+                }
+                k += 1
+            }
+        }
+    }
+
+    // MARK: Voice setup
+
+    /// Sums the region's modulators for `voice` into `modulationScratch`.
+    @_noLocks
+    @inline(__always)
+    func computeModulation(for voice: UnsafeMutablePointer<Voice>) {
+        let scratch = modulationScratch
+        scratch.update(repeating: 0, count: 61)  // GeneratorType.count
+        let region = regions.regions[voice.pointee.regionIndex]
+        let channel = voice.pointee.channel
+        let state = channels[channel]
+        let context = ModulationContext(
+            controllers: UnsafePointer(controllers + channel * 128),
+            keyPressure: UnsafePointer(keyPressure + channel * 128),
+            pitchBend: state.pitchBend, channelPressure: state.channelPressure,
+            pitchWheelSensitivity: state.pitchWheelSensitivity(),
+            key: voice.pointee.key, velocity: voice.pointee.velocity, noteKey: voice.pointee.noteKey)
+        var k = 0
+        while k < region.modulatorCount {
+            let modulator = regions.modulators[region.modulatorOffset + k]
+            scratch[modulator.destination] += modulator.value(context)
+            k += 1
+        }
+    }
+
+    /// Re-evaluates the modulators of every voice on `channel` after a controller change.
+    @_noLocks
+    @inline(__always)
+    func refreshVoices(channel: Int) {
+        let voices = pool.voices
+        for i in 0..<pool.capacity where voices[i].isActive && voices[i].channel == channel {
+            let voice = voices + i
+            computeModulation(for: voice)
+            let region = regions.regions[voice.pointee.regionIndex]
+            voice.pointee.applyModulation(generators: UnsafePointer(regions.generators + region.generatorOffset),
+                                          modulation: UnsafePointer(modulationScratch), channelState: channels[channel])
+        }
+    }
+
+    /// A description of each sounding voice, for tests and diagnostics (allocates).
+    public var voiceSnapshots: [VoiceSnapshot] {
+        var result: [VoiceSnapshot] = []
+        for i in 0..<pool.capacity where pool.voices[i].isActive {
+            let v = pool.voices[i]
+            result.append(VoiceSnapshot(
+                channel: v.channel, key: v.noteKey, velocity: v.velocity, isReleased: v.isReleased,
+                isSustained: v.isSustained || (v.noteOffReceived && v.isSostenutoHeld && !v.isReleased),
+                exclusiveClass: v.exclusiveClass, noteID: v.noteID))
+        }
+        return result
+    }
+}

@@ -1,0 +1,40 @@
+/// How a `Synthesizer` renders: output rate, voice count, interpolation and output gain.
+public struct SynthesizerSettings: Sendable, Equatable {
+    /// How sample points are interpolated between stored points.
+    public enum Interpolation: Sendable, Equatable {
+        /// 4-point cubic (Catmull-Rom, the same polynomial as FluidSynth's 4th-order interpolation).
+        case cubic
+        /// 2-point linear, cheaper and duller.
+        case linear
+    }
+
+    /// Output frames per second.
+    public var sampleRate: Int = 48000
+    /// Voices allocated up front; notes beyond this steal voices.
+    public var polyphony: Int = 256
+    public var interpolation: Interpolation = .cubic
+    /// Largest block the caller renders at once (advisory; any frameCount is accepted).
+    public var maximumBlockSize: Int = 4096
+    /// Output gain; 1.0 is as loud as FluidSynth with `synth.gain` 1.0.
+    public var gain: Float = 1.0
+    /// Whether the SF2 2.04 section 8.4.2 default modulator "note-on velocity -> initial filter cutoff"
+    /// (-2400 cents, switched by velocity >= 64, with FluidSynth's positive-switch reading) is applied.
+    ///
+    /// On by default because the SF2 specification lists it among the default modulators.
+    /// FluidSynth (2.3.1, the Debian 12 version, and later) keeps the modulator but makes it
+    /// contribute 0 (fluid_mod.c, `fluid_mod_get_value`, "S. Christian Collins' mod"), so
+    /// comparisons against the fluidsynth engine turn this off to compare like with like.
+    /// Changing it only affects `Synthesizer`s created afterwards (modulators are compiled into
+    /// the region table at init).
+    public var velocityToFilterModulator: Bool = true
+
+    public init(sampleRate: Int = 48000, polyphony: Int = 256, interpolation: Interpolation = .cubic,
+                maximumBlockSize: Int = 4096, gain: Float = 1.0, velocityToFilterModulator: Bool = true) {
+        self.velocityToFilterModulator = velocityToFilterModulator
+        self.sampleRate = sampleRate
+        self.polyphony = polyphony
+        self.interpolation = interpolation
+        self.maximumBlockSize = maximumBlockSize
+        self.gain = gain
+    }
+}

@@ -1,0 +1,472 @@
+/// The render-side state of one sounding region (FluidSynth's rvoice): sample position, pitch,
+/// envelopes, LFOs, filter and gains. Plain data kept in the `VoicePool`'s preallocated storage;
+/// parameters change per sub-block, the per-sample loop only interpolates, filters, ramps the
+/// gain and mixes.
+struct Voice {
+    // MARK: Identity and note state
+    var isActive = false
+    var channel = 0
+    /// The MIDI key of the note-on (note-off matches this).
+    var noteKey = 0
+    /// Key and velocity the modulators see (the keynum/velocity generators may override them).
+    var key = 0
+    var velocity = 0
+    var regionIndex = 0
+    /// Serial number of the note-on that started the voice; voices of one note-on share it.
+    var noteID: UInt64 = 0
+    /// The render block in which the voice started (stealing avoids these).
+    var startBlock: UInt64 = 0
+    var exclusiveClass = 0
+    /// The volume envelope is in (or past) its release.
+    var isReleased = false
+    /// A note-off arrived while the sustain pedal was down.
+    var isSustained = false
+    /// The sostenuto pedal went down while this voice was held.
+    var isSostenutoHeld = false
+    /// A note-off arrived (the voice may still sound through a pedal).
+    var noteOffReceived = false
+    /// Fade to silence over the next sub-block, then free (all sound off, exclusive class).
+    var isKilled = false
+
+    // MARK: Sample
+    var start = 0
+    var end = 0
+    var loopStart = 0
+    var loopEnd = 0
+    /// 0 no loop, 1 continuous loop, 3 loop until release.
+    var loopMode = 0
+    /// Playback position in sample points, 32.32 fixed point.
+    var phase: UInt64 = 0
+    /// An unlooped sample played past its end.
+    var sampleEnded = false
+    /// sample rate / output rate.
+    var rateRatio: Double = 1
+    /// Pitch the sample plays at without transposition, in cents (root key × 100 - correction).
+    var rootCents: Double = 6000
+
+    // MARK: Modulated parameters (recomputed when the channel's controllers change)
+    var pitchCents: Double = 6000
+    var attenuation: Float = 0
+    /// `attenuation` as a gain factor.
+    var attenuationGain: Double = 1
+
+    // Per-sub-block results kept while their inputs do not change (sustained notes).
+    var cachedEnvelopeValue: Float = -1
+    var cachedLfoCentibels: Float = 0
+    var cachedIsAttack = false
+    var cachedEnvelopeGain: Double = 0
+    var cachedPitch: Double = -1e9
+    var cachedIncrement: Double = 1
+    var panLeft: Float = 0.70655
+    var panRight: Float = 0.70655
+    var filterCutoffCents: Double = 13500
+    var modLfoToPitch: Float = 0
+    var vibLfoToPitch: Float = 0
+    var modEnvToPitch: Float = 0
+    var modLfoToFilter: Float = 0
+    var modEnvToFilter: Float = 0
+    var modLfoToVolume: Float = 0
+    var reverbSend: Float = 0
+    var chorusSend: Float = 0
+
+    // MARK: Time-varying state
+    var modLfo = LowFrequencyOscillator()
+    var vibLfo = LowFrequencyOscillator()
+    var volumeEnvelope = Envelope()
+    var modulationEnvelope = Envelope()
+    var filter = LowPassFilter()
+    var gainLeft: Float = 0
+    var gainRight: Float = 0
+    /// Output gain / 32768 (16-bit points to ±1 at full scale), / 8388608 for 24-bit points.
+    var amplitudeScale: Float = 1.0 / 32768
+    /// Envelope × attenuation gain at the end of the last sub-block (stealing picks the quietest).
+    var amplitude: Float = 0
+    /// Gains and end state `prepare` computed for `mix`.
+    var pendingLeft: Float = 0
+    var pendingRight: Float = 0
+    var pendingFinished = false
+
+    /// Whether the sample is looping now.
+    @inline(__always)
+    var isLooping: Bool { loopMode == 1 || (loopMode == 3 && !isReleased) }
+
+    /// Sets up everything fixed at note-on; `generators` are the region's values, `modulation`
+    /// the summed modulator outputs per generator.
+    @_noLocks
+    @inline(__always)
+    mutating func begin(generators g: UnsafePointer<Float>, modulation m: UnsafePointer<Float>,
+                        sample: SampleInfo, sampleDataCount: Int, has24BitSamples: Bool, channelState: ChannelState,
+                        outputRate: Double, outputGain: Float) {
+        @inline(__always) func value(_ index: Int) -> Float {
+            g[index] + m[index]
+        }
+        @inline(__always) func offset(_ fine: Int, _ coarse: Int) -> Int {
+            Int(value(fine)) + 32768 * Int(value(coarse))
+        }
+        func clamp(_ x: Int, _ low: Int, _ high: Int) -> Int { x < low ? low : (x > high ? high : x) }
+
+        isReleased = false
+        isSustained = false
+        isSostenutoHeld = false
+        noteOffReceived = false
+        isKilled = false
+
+        start = clamp(sample.start + offset(0, 4), 0, sampleDataCount)
+        end = clamp(sample.end + offset(1, 12), 0, sampleDataCount)
+        loopStart = clamp(sample.loopStart + offset(2, 45), start, end)
+        loopEnd = clamp(sample.loopEnd + offset(3, 50), start, end)
+        loopMode = Int(g[54 /* sampleModes */]) & 3
+        if loopMode == 2 || loopEnd - loopStart < 2 { loopMode = 0 }
+        phase = UInt64(start) << 32
+        sampleEnded = false
+        rateRatio = Double(sample.sampleRate > 0 ? sample.sampleRate : 44100) / outputRate
+
+        let overridingRoot = Int(g[58 /* overridingRootKey */])
+        let rootKey = overridingRoot >= 0 ? overridingRoot : (sample.originalPitch <= 127 ? sample.originalPitch : 60)
+        rootCents = Double(rootKey * 100 - sample.pitchCorrection)
+        exclusiveClass = Int(g[57 /* exclusiveClass */])
+        amplitudeScale = outputGain / (has24BitSamples ? 8388608 : 32768)
+
+        // Envelopes and LFOs (their times are not re-modulated after note-on).
+        let rate = outputRate
+        func samples(_ timecents: Float, _ low: Float, _ high: Float, instantAtMinimum: Bool) -> Int {
+            let tc = timecents < low ? low : (timecents > high ? high : timecents)
+            if instantAtMinimum && tc <= -12000 { return 0 }
+            return Int(FastMath.timecentsToSeconds(Double(tc)) * rate + 0.5)
+        }
+        let keyOffset = Float(60 - key)
+        volumeEnvelope.start(
+            delay: samples(value(33 /* delayVolEnv */), -12000, 5000, instantAtMinimum: true),
+            attack: samples(value(34 /* attackVolEnv */), -12000, 8000, instantAtMinimum: false),
+            hold: samples(value(35 /* holdVolEnv */) + value(39 /* keynumToVolEnvHold */) * keyOffset, -12000, 5000, instantAtMinimum: true),
+            decay: samples(value(36 /* decayVolEnv */) + value(40 /* keynumToVolEnvDecay */) * keyOffset, -12000, 8000, instantAtMinimum: false),
+            sustainLevel: 1 - 0.001 * value(37 /* sustainVolEnv */),
+            release: samples(value(38 /* releaseVolEnv */), -12000, 8000, instantAtMinimum: false))
+        modulationEnvelope.start(
+            delay: samples(value(25 /* delayModEnv */), -12000, 5000, instantAtMinimum: true),
+            attack: samples(value(26 /* attackModEnv */), -12000, 8000, instantAtMinimum: false),
+            hold: samples(value(27 /* holdModEnv */) + value(31 /* keynumToModEnvHold */) * keyOffset, -12000, 5000, instantAtMinimum: true),
+            decay: samples(value(28 /* decayModEnv */) + value(32 /* keynumToModEnvDecay */) * keyOffset, -12000, 8000, instantAtMinimum: false),
+            sustainLevel: 1 - 0.001 * value(29 /* sustainModEnv */),
+            release: samples(value(30 /* releaseModEnv */), -12000, 8000, instantAtMinimum: false))
+        func lfoFrequency(_ cents: Float) -> Double {
+            FastMath.centsToHertz(Double(cents < -16000 ? -16000 : (cents > 4500 ? 4500 : cents)))
+        }
+        modLfo.start(delay: samples(value(21 /* delayModLFO */), -12000, 5000, instantAtMinimum: true),
+                     frequency: lfoFrequency(value(22 /* freqModLFO */)), sampleRate: rate)
+        vibLfo.start(delay: samples(value(23 /* delayVibLFO */), -12000, 5000, instantAtMinimum: true),
+                     frequency: lfoFrequency(value(24 /* freqVibLFO */)), sampleRate: rate)
+        filter.start(qCentibels: value(9 /* initialFilterQ */))
+        gainLeft = 0
+        gainRight = 0
+        amplitude = 0
+        cachedEnvelopeValue = -1
+        cachedPitch = -1e9
+
+        applyModulation(generators: g, modulation: m, channelState: channelState)
+    }
+
+    /// Recomputes the parameters controllers can change while the voice sounds.
+    @_noLocks
+    @inline(__always)
+    mutating func applyModulation(generators g: UnsafePointer<Float>, modulation m: UnsafePointer<Float>,
+                                  channelState: ChannelState) {
+        @inline(__always) func value(_ index: Int) -> Float {
+            g[index] + m[index]
+        }
+        let scaleTuning = Double(g[56 /* scaleTuning */])
+        let keyCents = scaleTuning * (Double(key) - rootCents / 100) + rootCents
+        pitchCents = keyCents + 100 * Double(value(51 /* coarseTune */)) + Double(value(52 /* fineTune */)) + channelState.tuningCents()
+
+        // FluidSynth scales the attenuation generators (not modulators) by 0.4 like EMU hardware.
+        var centibels = 0.4 * g[48 /* initialAttenuation */] + m[48 /* initialAttenuation */]
+        centibels = centibels < 0 ? 0 : (centibels > 1440 ? 1440 : centibels)
+        attenuation = centibels
+        attenuationGain = FastMath.centibelsToGain(Double(centibels))
+
+        let pans = PanLaw.gains(pan: value(17 /* pan */))
+        panLeft = pans.left
+        panRight = pans.right
+        filterCutoffCents = Double(value(8 /* initialFilterFc */))
+        filter.setQ(value(9 /* initialFilterQ */))
+        modLfoToPitch = value(5 /* modLfoToPitch */)
+        vibLfoToPitch = value(6 /* vibLfoToPitch */)
+        modEnvToPitch = value(7 /* modEnvToPitch */)
+        modLfoToFilter = value(10 /* modLfoToFilterFc */)
+        modEnvToFilter = value(11 /* modEnvToFilterFc */)
+        modLfoToVolume = value(13 /* modLfoToVolume */)
+        reverbSend = value(16 /* reverbEffectsSend */)
+        chorusSend = value(15 /* chorusEffectsSend */)
+    }
+
+    /// Enters the release phase of both envelopes (note-off, pedal up, same note restruck).
+    @_noLocks
+    @inline(__always)
+    mutating func release() {
+        if isReleased { return }
+        if volumeEnvelope.isRising() {
+            // Attack is linear in amplitude, release linear in dB: continue from the same amplitude.
+            let lfoCentibels = Double(modLfo.value * -modLfoToVolume)
+            let linear = Double(volumeEnvelope.value) * FastMath.centibelsToGain(lfoCentibels)
+            var converted = linear > 0 ? 1 - (FastMath.gainToCentibels(linear) - lfoCentibels) / 960 : 0
+            converted = converted < 0 ? 0 : (converted > 1 ? 1 : converted)
+            volumeEnvelope.value = Float(converted)
+        }
+        volumeEnvelope.release()
+        modulationEnvelope.release()
+        isReleased = true
+    }
+
+    /// First half of rendering one sub-block of `count` frames (at most 64): advances envelopes
+    /// and LFOs, sets the gain targets and filter cutoff, and interpolates the sample into
+    /// `scratch`. Returns the number of points written (fewer if an unlooped sample ended).
+    @_noLocks
+    @inline(__always)
+    mutating func prepare(count: Int, scratch: UnsafeMutablePointer<Float>, data: UnsafePointer<Int16>,
+                          lowBytes: UnsafePointer<UInt8>?, outputRate: Double, cubic: Bool) -> Int {
+        // Parameters at the end of this sub-block; gains ramp linearly towards them.
+        volumeEnvelope.advance(count)
+        modulationEnvelope.advance(count)
+        modLfo.advance(count)
+        vibLfo.advance(count)
+
+        var targetAmplitude: Float
+        var finished = false
+        if isKilled || volumeEnvelope.isFinished() {
+            targetAmplitude = 0
+            finished = true
+        } else if case .delay = volumeEnvelope.stage {
+            targetAmplitude = 0
+        } else {
+            let lfoCentibels = modLfo.value * -modLfoToVolume
+            var envelopeGain: Double
+            let isAttack: Bool
+            if case .attack = volumeEnvelope.stage { isAttack = true } else { isAttack = false }
+            if volumeEnvelope.value == cachedEnvelopeValue && lfoCentibels == cachedLfoCentibels
+                && isAttack == cachedIsAttack {
+                envelopeGain = cachedEnvelopeGain  // sustain, hold: nothing moved
+            } else if isAttack {
+                envelopeGain = Double(volumeEnvelope.value) * FastMath.centibelsToGain(Double(lfoCentibels))
+            } else {
+                envelopeGain = FastMath.centibelsToGain(960 * (1 - Double(volumeEnvelope.value)) + Double(lfoCentibels))
+            }
+            cachedEnvelopeValue = volumeEnvelope.value
+            cachedLfoCentibels = lfoCentibels
+            cachedIsAttack = isAttack
+            cachedEnvelopeGain = envelopeGain
+            if !isAttack && volumeEnvelope.value <= 0 { finished = true }
+            let level = envelopeGain * attenuationGain
+            // Below -100 dB in release: inaudible, free the voice.
+            if isReleased && level < 1e-5 { finished = true }
+            targetAmplitude = Float(level)
+        }
+        amplitude = targetAmplitude
+        let scaled = targetAmplitude * amplitudeScale
+        let targetLeft = scaled * panLeft, targetRight = scaled * panRight
+
+        let pitch = pitchCents + Double(modLfo.value * modLfoToPitch + vibLfo.value * vibLfoToPitch
+                                        + modulationEnvelope.value * modEnvToPitch)
+        if pitch != cachedPitch {
+            cachedPitch = pitch
+            cachedIncrement = FastMath.exp2((pitch - rootCents) / 1200) * rateRatio
+            if cachedIncrement > 1024 { cachedIncrement = 1024 }  // keeps the 32.32 step in range
+        }
+        let increment = cachedIncrement
+        filter.update(cutoffCents: filterCutoffCents + Double(modLfo.value * modLfoToFilter + modulationEnvelope.value * modEnvToFilter),
+                      sampleRate: outputRate, count: count)
+
+        pendingLeft = targetLeft
+        pendingRight = targetRight
+        pendingFinished = finished
+        // Interpolate the sample into the scratch buffer; the caller filters it, then mixes.
+        return interpolate(into: scratch, count: count, increment: increment, data: data, lowBytes: lowBytes,
+                           cubic: cubic)
+    }
+
+    /// Adds `produced` filtered points of a `count`-frame sub-block to the output with gains
+    /// ramping linearly from the last sub-block's values to the new ones. Returns false when
+    /// the voice has finished and its slot can be freed.
+    @_noLocks
+    @inline(__always)
+    mutating func mix(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
+                      left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) -> Bool {
+        let ramp = gainRamp(count: count)
+        var i = 0
+        while i < produced {
+            let step = Float(i + 1)
+            let y = scratch[i]
+            left[i] += y * (ramp.0 + ramp.1 * step)
+            right[i] += y * (ramp.2 + ramp.3 * step)
+            i += 1
+        }
+        return finishMix(count: count, produced: produced)
+    }
+
+    /// Left start, left step, right start, right step of this sub-block's gain ramp.
+    @_noLocks
+    @inline(__always)
+    func gainRamp(count: Int) -> (Float, Float, Float, Float) {
+        let n = Float(count)
+        return (gainLeft, (pendingLeft - gainLeft) / n, gainRight, (pendingRight - gainRight) / n)
+    }
+
+    /// Moves the gains to where the ramp ended; returns false when the voice has finished.
+    @_noLocks
+    @inline(__always)
+    mutating func finishMix(count: Int, produced: Int) -> Bool {
+        let targetLeft = pendingLeft, targetRight = pendingRight
+        let n = Float(count)
+        let stepLeft = (targetLeft - gainLeft) / n, stepRight = (targetRight - gainRight) / n
+        let startLeft = gainLeft, startRight = gainRight
+        let reachedEnd = produced < count || sampleEnded
+        if produced == count {
+            gainLeft = targetLeft
+            gainRight = targetRight
+        } else {
+            gainLeft = startLeft + stepLeft * Float(produced)
+            gainRight = startRight + stepRight * Float(produced)
+        }
+        return !(pendingFinished || reachedEnd)
+    }
+
+    /// Writes up to `count` interpolated points to `output`, advancing the phase; returns how
+    /// many were written (fewer when an unlooped sample ends, which sets `sampleEnded`).
+    /// Runs of points whose four neighbours are all inside the sample go through a loop with
+    /// no bounds checks; only points near the loop end or sample edges take the careful path.
+    @_noLocks
+    @inline(__always)
+    mutating func interpolate(into output: UnsafeMutablePointer<Float>, count: Int, increment: Double,
+                              data: UnsafePointer<Int16>, lowBytes: UnsafePointer<UInt8>?, cubic: Bool) -> Int {
+        let step = UInt64(increment * 4294967296.0)
+        var position = phase
+        let looping = isLooping
+        let limit = looping ? loopEnd : end
+        let first = start, loopFirst = loopStart, loopLast = loopEnd
+        let loopLength = UInt64(loopEnd - loopStart) << 32
+        let loopEndFixed = UInt64(loopEnd) << 32, endFixed = UInt64(end) << 32
+        let scale: Float = 1.0 / 4294967296.0
+
+        /// Point `j`: 16-bit, or 24-bit (×256) when the font has an sm24 chunk.
+        @inline(__always) func at(_ j: Int) -> Float {
+            if let lowBytes { return Float(Int32(data[j]) << 8 | Int32(lowBytes[j])) }
+            return Float(data[j])
+        }
+
+        @inline(__always) func point(_ j: Int) -> Float {
+            var j = j
+            if looping {
+                if j >= loopLast { j -= loopLast - loopFirst }
+            } else if j >= limit {
+                return 0
+            }
+            if j < first { j = first }
+            return at(j)
+        }
+
+        var i = 0
+        while i < count {
+            let index = Int(truncatingIfNeeded: position >> 32)
+            if index > first && index + 2 < limit && step > 0 {
+                // Points k = 0, 1, ... with index + 2 < limit: position + k·step < (limit - 2) << 32.
+                let safeFixed = UInt64(limit - 2) << 32
+                var run = Int((safeFixed - position - 1) / step) + 1
+                if run > count - i { run = count - i }
+                var p = position
+                let out = output + i
+                if cubic {
+                    // Four outputs per iteration in SIMD lanes (see cubicRun); the 16-bit and
+                    // 24-bit cases are separate loops so neither tests for sm24 per point.
+                    var j: Int
+                    if let lowBytes {
+                        j = Self.cubicRun(out, run, &p, step, data, lowBytes)
+                    } else {
+                        j = Self.cubicRun(out, run, &p, step, data, nil)
+                    }
+                    while j < run {
+                        let s = Int(truncatingIfNeeded: p >> 32)
+                        let fraction = Float(UInt32(truncatingIfNeeded: p)) * scale
+                        out[j] = SampleInterpolation.cubic(at(s - 1), at(s), at(s + 1), at(s + 2), fraction)
+                        p &+= step
+                        j += 1
+                    }
+                } else {
+                    for j in 0..<run {
+                        let s = Int(truncatingIfNeeded: p >> 32)
+                        let fraction = Float(UInt32(truncatingIfNeeded: p)) * scale
+                        out[j] = SampleInterpolation.linear(at(s), at(s + 1), fraction)
+                        p &+= step
+                    }
+                }
+                position = p
+                i += run
+            } else {
+                let fraction = Float(UInt32(truncatingIfNeeded: position)) * scale
+                if cubic {
+                    output[i] = SampleInterpolation.cubic(point(index - 1), point(index), point(index + 1), point(index + 2), fraction)
+                } else {
+                    output[i] = SampleInterpolation.linear(point(index), point(index + 1), fraction)
+                }
+                position &+= step
+                i += 1
+            }
+            if looping {
+                while position >= loopEndFixed && loopLength > 0 { position -= loopLength }
+            } else if position >= endFixed {
+                sampleEnded = true
+                break
+            }
+        }
+        phase = position
+        return i
+    }
+
+    /// The four points around 32.32 position `q` (q-1 ... q+2) as floats, from one 64-bit read
+    /// (and one 32-bit read of the sm24 low bytes for 24-bit fonts, giving values ×256).
+    @_noLocks
+    @inline(__always)
+    static func row(_ data: UnsafePointer<Int16>, _ lowBytes: UnsafePointer<UInt8>?, _ q: UInt64) -> SIMD4<Float> {
+        let index = Int(truncatingIfNeeded: q >> 32) - 1
+        let points = unsafeBitCast(UnsafeRawPointer(data + index).loadUnaligned(as: UInt64.self), to: SIMD4<Int16>.self)
+        let wide = SIMD4<Int32>(truncatingIfNeeded: points)
+        if let lowBytes {
+            let low = unsafeBitCast(UnsafeRawPointer(lowBytes + index).loadUnaligned(as: UInt32.self), to: SIMD4<UInt8>.self)
+            return SIMD4<Float>((wide &<< 8) | SIMD4<Int32>(truncatingIfNeeded: low))
+        }
+        return SIMD4<Float>(wide)
+    }
+
+    /// Cubic interpolation of the largest multiple of four points of `run`, four per iteration in
+    /// SIMD lanes: each lane loads its four neighbouring points with one 64-bit read, the
+    /// Catmull-Rom weights are computed for all lanes at once, and the rows are transposed into
+    /// columns. Advances `p`; returns the number of points written.
+    @_noLocks
+    @inline(__always)
+    static func cubicRun(_ out: UnsafeMutablePointer<Float>, _ run: Int, _ p: inout UInt64, _ step: UInt64,
+                         _ data: UnsafePointer<Int16>, _ lowBytes: UnsafePointer<UInt8>?) -> Int {
+        var j = 0
+        var position = p
+        // Fractions: the low 32 bits of each lane's position, wrapping like the 64-bit sum,
+        // kept to 24 bits so they convert as signed integers.
+        let step32 = UInt32(truncatingIfNeeded: step)
+        let fractionOffsets = SIMD4<UInt32>(0, step32, 2 &* step32, 3 &* step32)
+        let fractionScale: Float = 1.0 / 16777216.0
+        while j + 4 <= run {
+            let low = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: position)) &+ fractionOffsets
+            let f = SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: low &>> 8)) * fractionScale
+            let r0 = row(data, lowBytes, position), r1 = row(data, lowBytes, position &+ step)
+            let r2 = row(data, lowBytes, position &+ 2 &* step), r3 = row(data, lowBytes, position &+ 3 &* step)
+            let c0 = SIMD4<Float>(r0[0], r1[0], r2[0], r3[0]), c1 = SIMD4<Float>(r0[1], r1[1], r2[1], r3[1])
+            let c2 = SIMD4<Float>(r0[2], r1[2], r2[2], r3[2]), c3 = SIMD4<Float>(r0[3], r1[3], r2[3], r3[3])
+            let w0 = f * (-0.5 + f * (1 - 0.5 * f))
+            let w1 = 1 + f * f * (1.5 * f - 2.5)
+            let w2 = f * (0.5 + f * (2 - 1.5 * f))
+            let w3 = 0.5 * f * f * (f - 1)
+            let y = w0 * c0 + w1 * c1 + w2 * c2 + w3 * c3
+            UnsafeMutableRawPointer(out + j).storeBytes(of: y, as: SIMD4<Float>.self)
+            position &+= 4 &* step
+            j += 4
+        }
+        p = position
+        return j
+    }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+import AttaccaAudioFile
+
+/// `--format wav|flac`.
+extension AudioFileFormat: ExpressibleByArgument {}

@@ -1,0 +1,54 @@
+import AttaccaAudioFile
+import AttaccaCore
+
+/// The render loop, run with whichever engine `EngineOptions` builds: sequences the MIDI file
+/// into the engine block by block, then the release tail, and writes every block to the file.
+struct RenderJob: EngineVisitor {
+    let midiFile: MidiFile
+    let output: AudioFileOutput
+    let tailSeconds: Double
+    let showsProgress: Bool
+
+    static let blockSize = 512
+
+    func visit<E: SoundEngine & ~Copyable>(_ engine: inout E) throws -> RenderResult {
+        let sampleRate = engine.sampleRate
+        precondition(sampleRate == output.writer.sampleRate, "engine and file sample rates differ")
+        var sequencer = MidiFileSequencer(midiFile: midiFile, sampleRate: sampleRate)
+        let bodyFrames = sequencer.endFrame
+        let totalFrames = bodyFrames + Int((tailSeconds * Double(sampleRate)).rounded())
+        var progress = showsProgress ? RenderProgressBar(totalSeconds: Double(totalFrames) / Double(sampleRate)) : nil
+        defer { progress?.clear() }
+
+        let left = UnsafeMutablePointer<Float>.allocate(capacity: Self.blockSize)
+        let right = UnsafeMutablePointer<Float>.allocate(capacity: Self.blockSize)
+        defer {
+            left.deallocate()
+            right.deallocate()
+        }
+        var rendered = 0
+        var peak: Float = 0
+        var mostVoices = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        while rendered < totalFrames {
+            // In the tail: stop as soon as nothing sounds.
+            if rendered >= bodyFrames && sequencer.isFinished && engine.activeVoiceCount == 0 { break }
+            if InterruptFlag.isRaised { throw RenderInterrupted() }
+            let count = min(Self.blockSize, totalFrames - rendered)
+            sequencer.render(&engine, left: left, right: right, frameCount: count)
+            mostVoices = max(mostVoices, engine.activeVoiceCount)
+            for frame in 0..<count {
+                peak = max(peak, abs(left[frame]), abs(right[frame]))
+            }
+            try output.writer.write(left: left, right: right, frameCount: count)
+            rendered += count
+            progress?.update(seconds: Double(rendered) / Double(sampleRate))
+        }
+        try output.writer.finish()
+        let elapsed = start.duration(to: clock.now)
+        return RenderResult(outputPath: output.writer.path, frameCount: rendered, sampleRate: sampleRate, peak: peak,
+                            mostVoices: mostVoices,
+                            elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+}

@@ -1,0 +1,86 @@
+import AttaccaCore
+import Foundation
+
+/// The facts `attacca info` shows, as text or JSON.
+struct SoundFontSummary: Encodable {
+    struct PresetEntry: Encodable {
+        let bank: Int
+        let program: Int
+        let name: String
+    }
+
+    let path: String
+    let name: String
+    let version: String
+    let soundEngine: String
+    let romName: String?
+    let creationDate: String?
+    let engineers: String?
+    let product: String?
+    let copyright: String?
+    let comment: String?
+    let software: String?
+    /// Sorted by bank, then program.
+    let presets: [PresetEntry]
+    let instrumentCount: Int
+    let sampleCount: Int
+    let samplePointCount: Int
+    let sampleBits: Int
+    /// Bytes of the smpl chunk plus the sm24 chunk, if any.
+    let sampleDataBytes: Int
+
+    init(path: String, soundFont: SoundFont) {
+        let info = soundFont.info
+        self.path = path
+        name = info.name
+        version = "\(info.versionMajor).\(String(format: "%02d", info.versionMinor))"
+        soundEngine = info.soundEngine
+        romName = info.romName
+        creationDate = info.creationDate
+        engineers = info.engineers
+        product = info.product
+        copyright = info.copyright
+        comment = info.comment
+        software = info.software
+        presets = soundFont.presets
+            .map { PresetEntry(bank: $0.bank, program: $0.program, name: $0.name) }
+            .sorted { ($0.bank, $0.program, $0.name) < ($1.bank, $1.program, $1.name) }
+        instrumentCount = soundFont.instruments.count
+        // The shdr chunk ends with an "EOS" terminal record; parsers may keep or drop it.
+        sampleCount = soundFont.samples.count { $0.name != "EOS" }
+        samplePointCount = soundFont.sampleData.count
+        sampleBits = soundFont.sampleData24 == nil ? 16 : 24
+        sampleDataBytes = soundFont.sampleData.count * 2 + (soundFont.sampleData24?.count ?? 0)
+    }
+
+    var text: String {
+        var lines = ["file: \(path)", "name: \(name)", "version: \(version) (\(soundEngine))"]
+        let optional: [(String, String?)] = [
+            ("rom", romName), ("created", creationDate), ("engineers", engineers), ("product", product),
+            ("copyright", copyright), ("comment", comment), ("software", software),
+        ]
+        for (label, value) in optional {
+            if let value, !value.isEmpty {
+                lines.append("\(label): \(value.split(whereSeparator: \.isNewline).joined(separator: " "))")
+            }
+        }
+        lines.append("presets: \(presets.count)")
+        lines.append("  bank  program  name")
+        for preset in presets {
+            lines.append("  " + Self.rightAligned(preset.bank, 4) + "  " + Self.rightAligned(preset.program, 7) + "  " + preset.name)
+        }
+        lines.append("instruments: \(instrumentCount)")
+        lines.append("samples: \(sampleCount)")
+        lines.append("sample data: \(Self.megabytes(sampleDataBytes)) (\(samplePointCount) points, \(sampleBits)-bit)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func rightAligned(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+
+    private static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1_000_000)
+    }
+}

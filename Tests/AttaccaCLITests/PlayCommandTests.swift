@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// `attacca play` against alsa-lib's `null` PCM (no sound card needed; `PCM` paces it like a
+/// card), and its one-line failures.
+@Suite(.enabled(if: CommandRunner.executable != nil, "the attacca binary was not found next to the tests"))
+struct PlayCommandTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples")
+    /// A small GM font when installed keeps start-up short; else the default choice.
+    static let fontArguments = TestFiles.hasTimGM ? ["-s", TestFiles.timGM] : []
+
+    @Test func playsAFileThroughTheNullDeviceAndStopsAtItsEnd() throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        let result = try CommandRunner.run(["play", "--device", "null", "--period", "64", midi] + Self.fontArguments)
+        #expect(result.status == 0, "\(result.standardError)")
+        // One second of music at 48 kHz in 64-frame periods is 750 periods, before the tail.
+        let summary = try #require(result.errorLines.last { $0.hasPrefix("attacca: stopped after ") })
+        let periods = Int(summary.split(separator: " ")[3]) ?? 0
+        #expect(periods >= 750)
+        // Xruns on a shared machine are not this test's business; the line must be there.
+        #expect(result.errorLines.last?.hasPrefix("xruns: ") == true)
+        #expect(result.errorLines.contains { $0.hasPrefix("voices ") && $0.contains("DSP") })
+    }
+
+    @Test func quietPrintsNoStatus() throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        let result = try CommandRunner.run(["play", "--device", "null", "--period", "32", "--quiet", midi] + Self.fontArguments)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(!result.errorLines.contains { $0.hasPrefix("voices ") || $0.hasPrefix("attacca: stopped") })
+        #expect(result.errorLines.last?.hasPrefix("xruns: ") == true)
+    }
+
+    @Test(arguments: [(SIGINT, "native"), (SIGTERM, "native"), (SIGINT, "fluidsynth")])
+    func aSignalStopsPlayingCleanly(signal: Int32, engine: String) throws {
+        let file = Self.examples.appendingPathComponent("chords-sustain.mid").path
+        try #require(FileManager.default.fileExists(atPath: file))
+        let run = try SignalledRun(["play", "--device", "null", "--engine", engine, file] + Self.fontArguments)
+        // The engine has loaded (it says which SoundFont) and the audio thread runs: interrupt mid-file.
+        try run.waitForStandardError(containing: "soundfont:")
+        let sent = Date()
+        run.send(signal)
+        let status = run.wait()
+        #expect(status == 0, "\(run.standardError)")
+        #expect(Date().timeIntervalSince(sent) < 2)
+        #expect(run.standardError.contains("\nxruns: "))
+    }
+
+    @Test func missingDeviceIsOneLineAndNonZero() throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        let result = try CommandRunner.run(["play", "--device", "hw:9,0", midi])
+        #expect(result.status == 1)
+        #expect(result.errorLines.count == 1)
+        #expect(result.errorLines.first?.hasPrefix("attacca: error: cannot open PCM device 'hw:9,0'") == true)
+    }
+
+    @Test(arguments: [["--period", "8"], ["--periods", "1"], ["--rate", "100"], ["--format", "U8"], ["--priority", "0"],
+                      ["--device", ""], ["--connect", ""]])
+    func absurdOptionsAreUsageErrors(options: [String]) throws {
+        let result = try CommandRunner.run(["play"] + options)
+        #expect(result.status == 64)
+        #expect(result.errorLines.count == 1)
+        #expect(result.errorLines.first?.hasPrefix("attacca: error:") == true)
+    }
+
+    @Test func devicesListsTheNullDevice() throws {
+        let result = try CommandRunner.run(["devices"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("PCM playback devices"))
+        #expect(result.standardOutput.contains("\n  null"))
+        #expect(result.standardOutput.contains("MIDI input sources"))
+    }
+}

@@ -1,0 +1,190 @@
+import AttaccaAudioFile
+import Foundation
+import Testing
+
+private let haveBinary = CommandRunner.executable != nil
+
+@Suite(.enabled(if: haveBinary, "the attacca binary was not found next to the tests"))
+struct RenderCommandTests {
+    /// Arguments ("MIDI" stands for a valid MIDI file, "OUT" for the test's folder) and the exit status.
+    static let badInputs: [([String], Int32)] = [
+        (["render", "/nonexistent/song.mid", "-o", "OUT/x.wav"], 1),
+        (["render", "MIDI", "-o", "OUT/x.wav", "-s", "OUT/corrupt.sf2"], 1),
+        (["render", "MIDI", "-o", "OUT/x.wav", "-s", "OUT/corrupt.sf2", "--engine", "fluidsynth"], 1),
+        (["render", "MIDI", "-o", "OUT/x.wav", "-s", "/nonexistent/font.sf2", "--engine", "fluidsynth"], 1),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--rate", "100"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--rate", "fast"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--engine", "timidity"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--gain", "11"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--polyphony", "0"], 64),
+        (["render", "MIDI", "-o", "OUT/x.mp3"], 64),
+        (["render", "MIDI", "-o", "OUT/x.flac", "--bit-depth", "32"], 64),
+        (["render", "MIDI"], 64),
+        (["render", "MIDI", "-o", "/nonexistent/folder/x.wav"], 1),
+        (["render", "MIDI", "-o", "OUT"], 64),
+        (["render", "MIDI", "-o", "OUT", "--format", "wav"], 1),
+        (["render", "OUT/corrupt.mid", "-o", "OUT/x.wav"], 1),
+        (["render", "OUT/corrupt.sf2", "-o", "OUT/x.wav"], 1),
+        (["info", "OUT/corrupt.sf2"], 1),
+        (["info", "/nonexistent/font.sf2"], 1),
+        (["info"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "-s", ""], 64),
+        (["render", "MIDI", "-o", ""], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--tail=-1"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--rate", "192000", "--engine", "fluidsynth"], 1),
+        (["render", "OUT", "-o", "OUT/x.wav"], 1),
+        (["render", "MIDI", "-o", "OUT/x.wav", "-s", "OUT", "--engine", "fluidsynth"], 1),
+        (["render", "MIDI", "-o", "OUT/x.wav", "-s", "OUT/corrupt.mid"], 1),
+        (["frobnicate"], 64),
+    ]
+
+    /// Root-mean-square level of `samples`.
+    private func rms(_ samples: ArraySlice<Float>) -> Float {
+        (samples.reduce(0) { $0 + $1 * $1 } / Float(max(samples.count, 1))).squareRoot()
+    }
+
+    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])
+    func rendersTheWholeFileAtTheRequestedRate(engine: String) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        let out = files.path("chord.wav")
+        let result = try CommandRunner.run(["render", midi, "-o", out, "--engine", engine, "-s", TestFiles.timGM,
+                                            "--rate", "22050", "--tail", "0"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix("rendered \(out): 1.00 s, 22050 Hz, peak "))
+        #expect(result.errorLines == ["soundfont: \(TestFiles.timGM)"])
+
+        let audio = try AudioFileReader(path: out)
+        #expect(audio.sampleRate == 22050)
+        #expect(audio.channels.count == 2)
+        #expect(audio.frameCount == 22050)  // End of Track at exactly 1.0 s, no tail
+        #expect(audio.format == .wav && audio.sampleFormat == .int16)
+        // The organ sounds from the start to the end.
+        #expect(rms(audio.channels[0][2205..<4410]) > 0.01)
+        #expect(rms(audio.channels[1][19845..<22050]) > 0.01)
+        #expect(files.entries == ["chord.mid", "chord.wav"])
+    }
+
+    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])
+    func tailStopsWhenVoicesEnd(engine: String) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        let out = files.path("chord.flac")
+        let result = try CommandRunner.run(["render", midi, "-F", out, "--engine", engine, "-s", TestFiles.timGM,
+                                            "--tail", "30"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let audio = try AudioFileReader(path: out)
+        #expect(audio.format == .flac)
+        #expect(audio.sampleRate == 48000)
+        // One second of music, then the release, far shorter than the 30 s allowed.
+        #expect(audio.frameCount > 48000)
+        #expect(audio.frameCount < 48000 * 10)
+        #expect(rms(audio.channels[0][(audio.frameCount - 480)...]) < 0.001)
+    }
+
+    /// --gain scales the output linearly with both engines (FluidSynth's synth.gain semantics).
+    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])
+    func gainScalesTheOutput(engine: String) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        var peaks: [Float] = []
+        for gain in ["0.25", "0.5", "0"] {
+            let out = files.path("gain-\(gain).wav")
+            let result = try CommandRunner.run(["render", midi, "-o", out, "--engine", engine, "-s", TestFiles.timGM,
+                                                "--gain", gain, "--bit-depth", "32", "--tail", "0"])
+            #expect(result.status == 0, "\(result.standardError)")
+            let audio = try AudioFileReader(path: out)
+            peaks.append(audio.channels.flatMap { $0 }.map(abs).max() ?? 0)
+        }
+        #expect(peaks[0] > 0.001)
+        #expect(abs(peaks[1] / peaks[0] - 2) < 0.01)
+        #expect(peaks[2] < 1e-6)  // FluidSynth ramps its gain: a residue near -170 dBFS at gain 0
+    }
+
+    @Test func rendersWithTheDefaultSoundFontChoice() throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        let out = files.path("chord.wav")
+        let result = try CommandRunner.run(["render", midi, "-o", out, "--bit-depth", "24", "--tail", "0"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.errorLines.count == 1)
+        #expect(result.errorLines.first?.hasPrefix("soundfont: ") == true)
+        let audio = try AudioFileReader(path: out)
+        #expect(audio.sampleFormat == .int24)
+        #expect(audio.frameCount == 48000)
+        #expect(rms(audio.channels[0][...]) > 0.001)
+    }
+
+    /// Every bad input ends in one line on stderr and a non-zero exit, and leaves no file behind.
+    @Test(arguments: RenderCommandTests.badInputs)
+    func badInputFailsWithOneLine(arguments: [String], status: Int32) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        _ = try files.write([UInt8]("RIFF\u{10}\0\0\0sfbkLIST not a SoundFont at all".utf8), to: "corrupt.sf2")
+        _ = try files.write([0x4D, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 1, 0, 1, 0, 0], to: "corrupt.mid")
+        let before = files.entries
+        let resolved = arguments.map {
+            $0 == "MIDI" ? midi : $0.replacingOccurrences(of: "OUT", with: files.folder.path)
+        }
+        let result = try CommandRunner.run(resolved)
+        #expect(result.status == status)
+        #expect(result.errorLines.count == 1, "\(result.standardError)")
+        let line = result.errorLines.first ?? ""
+        #expect(line.hasPrefix("attacca: error: ") || line.hasPrefix("Error: "))
+        #expect(files.entries == before)
+    }
+
+    /// A write that fails part-way (here the file size limit, as a full disk would) is an error,
+    /// and neither the output nor its temporary file remains.
+    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"),
+          arguments: ["native", "fluidsynth"], ["wav", "flac"])
+    func failedWriteLeavesNoFile(engine: String, format: String) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        let out = files.path("chord.\(format)")
+        let result = try CommandRunner.run(["render", midi, "-o", out, "-s", TestFiles.timGM, "--engine", engine],
+                                           fileSizeLimitBlocks: 40)
+        #expect(result.status == 1)
+        #expect(result.errorLines.last == "attacca: error: writing '\(out)' failed: File too large")
+        #expect(files.entries == ["chord.mid"])
+    }
+
+    /// Ctrl-C stops the render between blocks: exit status 130, one line, and no file left.
+    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])
+    func interruptedRenderLeavesNoFile(engine: String) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.longNote(seconds: 600), to: "hour.mid")
+        let errors = files.folder.appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["render", midi, "-o", files.path("hour.wav"), "-s", TestFiles.timGM, "--engine", engine, "--tail", "0"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // Interrupt once rendering has begun, i.e. the temporary output file exists.
+        while process.isRunning && !files.entries.contains(where: { $0.hasPrefix(".hour.wav.") }) {
+            usleep(10_000)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let lines = try String(contentsOf: errors, encoding: .utf8).split(separator: "\n")
+        #expect(lines.last == "attacca: error: interrupted; nothing was written to '\(files.path("hour.wav"))'")
+        #expect(files.entries == ["hour.mid", "stderr.txt"])
+    }
+
+    @Test func helpExitsCleanly() throws {
+        let result = try CommandRunner.run(["render", "--help"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("-o, -F, --output <path>"))
+    }
+}

@@ -1,0 +1,58 @@
+import Glibc
+import Testing
+@testable import AttaccaCore
+
+/// Modulation envelope and vibrato LFO acting on pitch.
+@Suite struct PitchModulationTests {
+    /// Zero-crossing periods converted to frequencies.
+    func instantaneousFrequencies(_ signal: [Float], from: Int) -> [Double] {
+        var crossings: [Double] = []
+        for i in max(from, 1)..<signal.count where signal[i - 1] < 0 && signal[i] >= 0 {
+            let a = Double(signal[i - 1]), b = Double(signal[i])
+            crossings.append(Double(i - 1) - a / (b - a))
+        }
+        return zip(crossings, crossings.dropFirst()).map { 48000 / ($1 - $0) }
+    }
+
+    @Test func modulationEnvelopeRaisesPitch() throws {
+        // Mod env at full level (instant attack, long hold) × 1200 cents: one octave up.
+        let font = TestSoundFont.a440(instrumentGenerators: [(.modEnvToPitch, 1200), (.holdModEnv, 2400)])
+        var synth = try Synthesizer(soundFont: font)
+        synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+        let out = Measure.render(&synth, frames: 48000).left
+        let f = Measure.frequency(out, sampleRate: 48000, from: 4800)
+        #expect(abs(f - 880) < 0.2, "measured \(f)")
+    }
+
+    @Test func vibratoSwingsByItsDepth() throws {
+        // 1 Hz triangle, ±100 cents.
+        let frequencyCents = Int16((1200 * log2(1 / 8.175798915643707)).rounded())
+        let font = TestSoundFont.a440(instrumentGenerators: [(.vibLfoToPitch, 100), (.freqVibLFO, frequencyCents)])
+        var synth = try Synthesizer(soundFont: font)
+        synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+        let out = Measure.render(&synth, frames: 96000).left
+        let f = instantaneousFrequencies(out, from: 0)
+        let high = f.max()!, low = f.min()!
+        #expect(abs(high - 440 * pow(2, 100.0 / 1200)) < 1.5, "max \(high)")
+        #expect(abs(low - 440 * pow(2, -100.0 / 1200)) < 1.5, "min \(low)")
+        // Over whole LFO periods the average pitch stays near 440 Hz.
+        let mean = Measure.frequency(out, sampleRate: 48000, from: 0)
+        #expect(abs(mean - 440) < 2, "mean \(mean)")
+    }
+
+    @Test func modWheelAddsVibratoThroughDefaultModulator() throws {
+        // CC1 = 127 adds 50 × 127/128 cents of vibrato depth (default modulator).
+        let frequencyCents = Int16((1200 * log2(2 / 8.175798915643707)).rounded())
+        let font = TestSoundFont.a440(instrumentGenerators: [(.freqVibLFO, frequencyCents)])
+        var synth = try Synthesizer(soundFont: font)
+        synth.send(.controlChange(channel: 0, controller: 1, value: 127))
+        synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+        let f = instantaneousFrequencies(Measure.render(&synth, frames: 48000).left, from: 0)
+        let depth = 50.0 * 127 / 128
+        #expect(abs(f.max()! - 440 * pow(2, depth / 1200)) < 1.5, "max \(f.max()!)")
+        var plain = try Synthesizer(soundFont: font)
+        plain.send(.noteOn(channel: 0, key: 69, velocity: 100))
+        let g = instantaneousFrequencies(Measure.render(&plain, frames: 48000).left, from: 0)
+        #expect(g.max()! - g.min()! < 0.5)
+    }
+}

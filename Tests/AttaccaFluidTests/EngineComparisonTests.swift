@@ -1,0 +1,139 @@
+import AttaccaAnalysis
+import AttaccaAssets
+import AttaccaCore
+import AttaccaFluid
+import Glibc
+import Testing
+
+private let timGM = "/usr/share/sounds/sf2/TimGM6mb.sf2"
+private let hasTimGM = access(timGM, R_OK) == 0
+private let sampleRate = 48000
+private let gain: Float = 0.5  // the CLI's default, same for both engines; effects off
+/// Seconds rendered of each file. The native engine is slow unoptimized (dense.mid takes minutes
+/// in a debug build), so the tests compare the first seconds of each file; `attacca-bench compare`
+/// compares whole files in a release build with the same metrics.
+private let excerpt = 3.0
+
+/// Where a SoundFont comes from: a file on disk, or the generated default font (written to a
+/// temporary file for FluidSynth, which loads only from paths).
+enum FontChoice: String, CustomStringConvertible, CaseIterable {
+    case timGM6mb, attaccaDefault
+    var description: String { rawValue }
+}
+
+/// Render comparison (first `excerpt` seconds of each file) of the native engine with the FluidSynth engine (effects off, same gain)
+/// on the example MIDI files: envelope correlation (20 ms RMS, dB) and log-spectral distance at
+/// equal loudness, with `AudioComparisonSettings()` defaults. The floors are set from measurement
+/// (see `floors`); the goals are correlation ≥ 0.97 and distance ≤ 4 dB.
+@Suite(.serialized) struct EngineComparisonTests {
+    static let examples = ExampleMidiFiles.all()
+
+    /// (minimum envelope correlation, maximum log-spectral distance in dB) per font and file: the
+    /// issue's goals (0.97, 4 dB) where the engine meets them, otherwise a margin beyond what was
+    /// measured so regressions are caught.
+    static let floors: [String: (correlation: Double, distance: Double)] = [
+        // Measured with velocityToFilterModulator off (FluidSynth makes that default modulator 0).
+        "timGM6mb/scale": (0.975, 2.0),           // 0.9796, 1.26 dB
+        "timGM6mb/chords-sustain": (0.975, 2.5),  // 0.9794, 1.81 dB
+        "timGM6mb/drums": (0.99, 2.6),            // 0.9999, 1.91 dB
+        "timGM6mb/dense": (0.97, 5.3),            // 0.9755, 4.73 dB: above the 4 dB goal (336 notes, 256 voices: the engines steal different voices)
+        "timGM6mb/a440": (0.995, 1.0),            // 1.0000, 0.23 dB
+        "attaccaDefault/scale": (0.99, 2.8),      // 0.9974, 2.12 dB
+        "attaccaDefault/chords-sustain": (0.99, 3.8),  // 0.9969, 3.17 dB
+        "attaccaDefault/drums": (0.99, 3.2),      // 0.9999, 2.53 dB
+        "attaccaDefault/dense": (0.97, 6.5),      // 0.9799, 5.88 dB: above the 4 dB goal (voice stealing, as above)
+        "attaccaDefault/a440": (0.995, 2.0),      // 1.0000, 1.37 dB
+    ]
+
+    /// "dense.mid" → "dense".
+    static func stem(_ name: String) -> String { name.hasSuffix(".mid") ? String(name.dropLast(4)) : name }
+
+    /// Loads the font for both engines; nil when TimGM6mb is not installed.
+    private static func withFont<R>(_ choice: FontChoice, _ body: (SoundFont, String) throws -> R) throws -> R? {
+        switch choice {
+        case .timGM6mb:
+            guard hasTimGM else { return nil }
+            return try body(try SoundFont(path: timGM), timGM)
+        case .attaccaDefault:
+            let font = DefaultSoundFont.make()
+            let folder = TemporaryFolder()
+            defer { folder.remove() }
+            let path = folder.path + "/Attacca.sf2"
+            let bytes = SoundFontWriter.bytes(for: font)
+            let file = try #require(fopen(path, "wb"))
+            let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+            fclose(file)
+            try #require(written == bytes.count)
+            return try body(font, path)
+        }
+    }
+
+    private static func renderNative(_ font: SoundFont, _ midi: MidiFile) throws -> [[Float]] {
+        var synth = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, gain: gain, velocityToFilterModulator: false))
+        return WholeRender.render(&synth, midiFile: midi, excerpt: excerpt)
+    }
+
+    private static func renderFluid(_ path: String, _ midi: MidiFile) throws -> [[Float]] {
+        var fluid = try FluidSynthEngine(soundFontPath: path, sampleRate: sampleRate, gain: gain)
+        return WholeRender.render(&fluid, midiFile: midi, excerpt: excerpt)
+    }
+
+    @Test(arguments: FontChoice.allCases)
+    func nativeMatchesFluidSynth(font: FontChoice) throws {
+        let comparison = AudioComparison(sampleRate: sampleRate)
+        let ran = try Self.withFont(font) { soundFont, path in
+            for example in Self.examples {
+                let midi = try MidiFile(bytes: example.bytes)
+                let native = try Self.renderNative(soundFont, midi)
+                let fluid = try Self.renderFluid(path, midi)
+                let result = comparison.compare(native, fluid)
+                print("engine comparison \(font)/\(Self.stem(example.name)): \(result)")
+                let floor = try #require(Self.floors["\(font)/\(Self.stem(example.name))"])
+                #expect(result.envelopeCorrelation >= floor.correlation, "\(font)/\(Self.stem(example.name)): \(result)")
+                #expect(result.logSpectralDistance <= floor.distance, "\(font)/\(Self.stem(example.name)): \(result)")
+                #expect(result.envelopeFrames > 20 && result.spectralFrames > 20)  // the render had sound
+            }
+        }
+        if ran == nil { print("engine comparison \(font): skipped, \(timGM) is not installed") }
+    }
+
+    /// The metric against itself: two native renders (and two FluidSynth renders) of the same material
+    /// are identical, so correlation is exactly 1 and distance exactly 0.
+    @Test func sameEngineTwiceIsIdentical() throws {
+        let comparison = AudioComparison(sampleRate: sampleRate)
+        _ = try Self.withFont(.attaccaDefault) { font, path in
+            let midi = try MidiFile(bytes: ExampleMidiFiles.chordsSustain())
+            let first = try Self.renderNative(font, midi), second = try Self.renderNative(font, midi)
+            let native = comparison.compare(first, second)
+            #expect(native.envelopeCorrelation == 1)
+            #expect(native.logSpectralDistance == 0)
+            let fluid = comparison.compare(try Self.renderFluid(path, midi), try Self.renderFluid(path, midi))
+            #expect(fluid.envelopeCorrelation == 1)
+            #expect(fluid.logSpectralDistance == 0)
+        }
+    }
+
+    /// Deliberately wrong renders must fail the floors: every note an octave up, and every note a
+    /// semitone up (close in loudness contour, wrong in spectrum).
+    @Test(arguments: FontChoice.allCases)
+    func wrongRendersFailTheFloors(font: FontChoice) throws {
+        let comparison = AudioComparison(sampleRate: sampleRate)
+        _ = try Self.withFont(font) { soundFont, path in
+            for name in ["scale", "chords-sustain"] {
+                let bytes = try #require(Self.examples.first { Self.stem($0.name) == name }).bytes
+                let midi = try MidiFile(bytes: bytes)
+                let fluid = try Self.renderFluid(path, midi)
+                let floor = try #require(Self.floors["\(font)/\(name)"])
+                for semitones in [12, 1] {
+                    let synth = try Synthesizer(soundFont: soundFont, settings: SynthesizerSettings(sampleRate: sampleRate, gain: gain, velocityToFilterModulator: false))
+                    var transposing = TransposingSynthesizer(synth: synth, semitones: semitones)
+                    let wrong = WholeRender.render(&transposing, midiFile: midi, excerpt: excerpt)
+                    let result = comparison.compare(wrong, fluid)
+                    print("engine comparison \(font)/\(name) transposed \(semitones): \(result)")
+                    #expect(result.envelopeCorrelation < floor.correlation || result.logSpectralDistance > floor.distance,
+                            "\(font)/\(name) transposed by \(semitones) passed: \(result)")
+                }
+            }
+        }
+    }
+}
