@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "AttaccaCoreTests", dependencies: ["AttaccaCore", "AttaccaAssets", "CAllocationCounter"]),
         .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaAnalysis"]),
         .testTarget(name: "AttaccaAnalysisTests", dependencies: ["AttaccaAnalysis"]),
-        .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaALSA", "CALSA", "CAllocationCounter"]),
+        .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaALSA", "CALSA", "CAllocationCounter"]),
         .testTarget(name: "AttaccaCLITests", dependencies: ["attacca", "AttaccaCore", "AttaccaAudioFile"]),
     ],
     swiftLanguageModes: [.v5]

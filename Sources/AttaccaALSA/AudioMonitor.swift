@@ -53,6 +53,14 @@ public struct AudioMonitor: @unchecked Sendable {
         @_noLocks get { Int32(truncatingIfNeeded: load(.failureCode)) }
     }
 
+    /// Clears the end of a loop that stopped because its device failed (finished, failure
+    /// code, voices), before a loop on a reopened device starts; the counts go on.
+    public func clearFailure() {
+        store(.failureCode, 0)
+        store(.voices, 0)
+        store(.finished, 0)
+    }
+
     // MARK: Written by the audio thread
 
     @_noLocks func recordPeriod(renderNanoseconds: Int, voices: Int, events: Int) {

@@ -23,6 +23,8 @@ public struct EventRing: @unchecked Sendable {
     @usableFromInline let overflowKeys: UnsafeMutablePointer<Atomic<UInt64>>
     @usableFromInline let overflowPending: UnsafeMutablePointer<Atomic<Bool>>
     @usableFromInline let droppedCount: UnsafeMutablePointer<Atomic<Int>>
+    /// The consumer's copy of the bitmap while it drains (consumer only).
+    @usableFromInline let taken: UnsafeMutablePointer<UInt64>
 
     static var overflowWords: Int { 16 * 128 / 64 }
 
@@ -43,6 +45,8 @@ public struct EventRing: @unchecked Sendable {
         overflowPending.initialize(to: Atomic(false))
         droppedCount = .allocate(capacity: 1)
         droppedCount.initialize(to: Atomic(0))
+        taken = .allocate(capacity: Self.overflowWords)
+        taken.initialize(repeating: 0, count: Self.overflowWords)
     }
 
     /// Frees the storage; call once, after both sides have stopped.
@@ -53,6 +57,7 @@ public struct EventRing: @unchecked Sendable {
         overflowKeys.deinitialize(count: Self.overflowWords); overflowKeys.deallocate()
         overflowPending.deinitialize(count: 1); overflowPending.deallocate()
         droppedCount.deinitialize(count: 1); droppedCount.deallocate()
+        taken.deallocate()
     }
 
     public var capacity: Int { mask + 1 }
@@ -90,14 +95,38 @@ public struct EventRing: @unchecked Sendable {
 
     // MARK: Consumer side (the audio thread)
 
+    /// Throws away everything queued, overflowed note-offs included, and returns how many
+    /// events that was. A consumer call, made only while no audio thread drains the ring
+    /// (between a device going away and its return), so that stale input never plays.
+    public func discardAll() -> Int {
+        _ = overflowPending.pointee.exchange(false, ordering: .acquiringAndReleasing)
+        let read = tail.pointee.load(ordering: .relaxed)
+        let write = head.pointee.load(ordering: .acquiring)
+        tail.pointee.store(write, ordering: .releasing)
+        var count = write - read
+        for word in 0..<Self.overflowWords {
+            count += overflowKeys[word].exchange(0, ordering: .acquiringAndReleasing).nonzeroBitCount
+        }
+        return count
+    }
+
     /// Moves the queued events into `events` (at most `events.count`), then the overflowed
     /// note-offs (stamped `overflowStamp`) after them; returns how many it wrote.
     /// `events` needs room for `capacity + 2048` to take everything in one call.
+    ///
+    /// The bitmap is taken (into `taken`) before the write index is read: a bit was set while
+    /// the ring was full, so every event sent before that note-off is below the write index
+    /// read afterwards and is delivered first. (Taking the bits after copying the events, as
+    /// this did before, let a producer that refilled the ring in between put a note-off ahead
+    /// of the note-on it ends, which then droned.)
     @_noLocks
     public func drain(into events: UnsafeMutableBufferPointer<RingEvent>, overflowStamp: Int64) -> Int {
-        // The bitmap first: see the type's comment for why the order matters.
-        var overflow = (0 as UInt64, false)
         let pending = overflowPending.pointee.exchange(false, ordering: .acquiringAndReleasing)
+        if pending {
+            for word in 0..<Self.overflowWords {
+                taken[word] = overflowKeys[word].exchange(0, ordering: .acquiringAndReleasing)
+            }
+        }
         let read = tail.pointee.load(ordering: .relaxed)
         let write = head.pointee.load(ordering: .acquiring)
         var count = 0
@@ -109,25 +138,25 @@ public struct EventRing: @unchecked Sendable {
         }
         tail.pointee.store(position, ordering: .releasing)
         guard pending else { return count }
+        var keptBack = false
         for word in 0..<Self.overflowWords {
-            var bits = overflowKeys[word].exchange(0, ordering: .acquiringAndReleasing)
+            var bits = taken[word]
             while bits != 0 {
                 let bit = bits.trailingZeroBitCount
                 bits &= bits - 1
                 let index = word * 64 + bit
-                if count < events.count {
+                if count < events.count && position == write {
                     events[count] = RingEvent(message: .noteOff(channel: index >> 7, key: index & 127),
                                               arrivalNanoseconds: overflowStamp)
                     count += 1
                 } else {
-                    // No room this time: keep it for the next period.
+                    // No room this time (or events before it still queued): next period.
                     overflowKeys[word].bitwiseOr(1 << UInt64(bit), ordering: .relaxed)
-                    overflow.1 = true
+                    keptBack = true
                 }
             }
         }
-        _ = overflow.0
-        if overflow.1 { overflowPending.pointee.store(true, ordering: .releasing) }
+        if keptBack { overflowPending.pointee.store(true, ordering: .releasing) }
         return count
     }
 }

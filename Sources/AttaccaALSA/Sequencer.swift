@@ -131,9 +131,12 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
 
     /// Waits up to `timeoutMilliseconds` for input, then hands every message that arrived
     /// to `handler`. With `autoConnect`, a hardware port announced as started is connected
-    /// (and `connected` is told).
+    /// (and `connected` is told). Sources going away (the subscription to Attacca's port
+    /// removed, a port or client exiting; needs `watchAnnouncements()`) are told to `departed`,
+    /// in order with the messages, so the caller can release what they held.
     public mutating func receive(timeoutMilliseconds: Int32, autoConnect: Bool,
                                  connected: (SequencerAddress) -> Void = { _ in },
+                                 departed: (SequencerDeparture) -> Void = { _ in },
                                  _ handler: (SequencerInput) -> Void) {
         var descriptors = [pollfd](repeating: pollfd(), count: Int(snd_seq_poll_descriptors_count(handle, Int16(POLLIN))))
         let count = snd_seq_poll_descriptors(handle, &descriptors, UInt32(descriptors.count), Int16(POLLIN))
@@ -153,6 +156,10 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
             let source = SequencerAddress(client: Int(value.source.client), port: Int(value.source.port))
             if UInt32(value.type) == SND_SEQ_EVENT_PORT_START.rawValue {
                 if autoConnect { connectIfHardwareSource(value.data.addr, connected) }
+                continue
+            }
+            if let departure = SequencerEvent.departure(of: value, into: address) {
+                departed(departure)
                 continue
             }
             guard let message = SequencerEvent.message(of: value) else { continue }

@@ -45,6 +45,23 @@ public enum SequencerEvent {
         }
     }
 
+    /// The source a System Announce event says went away: a subscription into `port`
+    /// removed, a port or a client exiting; nil for every other event.
+    public static func departure(of event: snd_seq_event_t, into port: SequencerAddress) -> SequencerDeparture? {
+        switch UInt32(event.type) {
+        case SND_SEQ_EVENT_PORT_UNSUBSCRIBED.rawValue:
+            let connection = event.data.connect
+            guard Int(connection.dest.client) == port.client, Int(connection.dest.port) == port.port else { return nil }
+            return .unsubscribed(SequencerAddress(client: Int(connection.sender.client), port: Int(connection.sender.port)))
+        case SND_SEQ_EVENT_PORT_EXIT.rawValue:
+            return .portExit(SequencerAddress(client: Int(event.data.addr.client), port: Int(event.data.addr.port)))
+        case SND_SEQ_EVENT_CLIENT_EXIT.rawValue:
+            return .clientExit(Int(event.data.addr.client))
+        default:
+            return nil
+        }
+    }
+
     private static func clamp(_ value: Int32, _ low: Int32, _ high: Int32) -> Int32 { min(max(value, low), high) }
 
     /// GM System On / GM2 System On, GS Reset, XG System On; `bytes` from F0 to F7.

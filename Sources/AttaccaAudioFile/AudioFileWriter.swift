@@ -16,6 +16,8 @@ public struct AudioFileWriter: ~Copyable {
     public private(set) var frameCount: Int = 0
 
     private let temporaryPath: String
+    /// `path`, or the file it links to: what `finish()` replaces.
+    private let targetPath: String
     private var file: OpaquePointer?
     /// Interleaves left and right for sf_writef_float; allocated once.
     private let interleaved: UnsafeMutablePointer<Float>
@@ -36,14 +38,28 @@ public struct AudioFileWriter: ~Copyable {
         guard sf_format_check(&info) != 0 else {
             throw .unsupported(path: path, reason: "libsndfile cannot write \(sampleFormat.bitDepth)-bit \(format.rawValue) at \(sampleRate) Hz")
         }
+        // The finished file is renamed over the destination: that would replace a device, a
+        // pipe or a socket (as root, `-o /dev/null` would replace /dev/null), so only a regular
+        // file (or nothing) may be there. A symbolic link is followed, so the file it points to
+        // is replaced rather than the link.
+        var target = path
         var status = stat()
-        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
-            throw .cannotCreate(path: path, reason: "it is a folder")
+        if stat(path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw .cannotCreate(path: path, reason: "it is a folder")
+            default: throw .cannotCreate(path: path, reason: "it exists and is not a regular file (a device, pipe or socket)")
+            }
+            var link = stat()
+            if lstat(path, &link) == 0 && (link.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) {
+                target = String(cString: resolved)
+                free(resolved)
+            }
         }
 
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let slash = target.lastIndex(of: "/")
+        let folder = slash.map { String(target[...$0]) } ?? ""
+        let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
         // A fresh name: another writer (in this process or another) may be writing the same output.
         var temporaryPath = ""
         var descriptor: Int32 = -1
@@ -69,6 +85,7 @@ public struct AudioFileWriter: ~Copyable {
         self.sampleFormat = sampleFormat
         self.sampleRate = sampleRate
         self.temporaryPath = temporaryPath
+        self.targetPath = target
         self.file = file
         self.interleaved = .allocate(capacity: 2 * Self.chunkFrames)
     }
@@ -111,7 +128,7 @@ public struct AudioFileWriter: ~Copyable {
             unlink(temporaryPath)
             throw .writeFailed(path: path, reason: AudioFileError.tidy(String(cString: sf_error_number(closeStatus))))
         }
-        guard rename(temporaryPath, path) == 0 else {
+        guard rename(temporaryPath, targetPath) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
             throw .writeFailed(path: path, reason: reason)

@@ -80,15 +80,16 @@ struct PlayCommand: ParsableCommand {
 
         let requested = PCMConfiguration(device: device, rate: rate, format: format.flatMap(PCMFormat.init(name:)),
                                          channels: 2, periodSize: period, periodCount: periods)
+        // Opened before the engine: a missing or busy device is reported before a long SoundFont load.
         let pcm = try PCM(requested)
         let negotiated = pcm.configuration
+        var opened: PCM? = consume pcm
         let ring = EventRing(capacity: 1024)
         let monitor = AudioMonitor()
         defer {
             ring.deallocate()
             monitor.deallocate()
         }
-        var loop = AudioLoop(device: pcm, ring: ring, monitor: monitor)
         if !quiet {
             let latency = Double(negotiated.periodSize * negotiated.periodCount) * 1000 / Double(negotiated.rate)
             StandardError.write("attacca: \(negotiated.device): \(negotiated.rate) Hz, \(negotiated.sampleFormat.alsaName), "
@@ -97,8 +98,12 @@ struct PlayCommand: ParsableCommand {
         }
 
         let outcome = try Self.withOptionalPointer(openSequencer(playingFile: file != nil)) { sequencerPointer in
-            try withUnsafeMutablePointer(to: &loop) { loopPointer in
-                let job = PlayJob(loop: loopPointer, sequencer: sequencerPointer, midiFile: file, priority: priority,
+            try withUnsafeMutablePointer(to: &opened) { devicePointer in
+                // The same rate as the first time: the engine is built for it.
+                var again = requested
+                again.rate = negotiated.rate
+                let job = PlayJob(device: devicePointer, request: again, ring: ring, monitor: monitor,
+                                  sequencer: sequencerPointer, midiFile: file, priority: priority,
                                   autoConnect: autoConnect, quiet: quiet)
                 return try engineOptions.withEngine(sampleRate: negotiated.rate, job)
             }
@@ -109,7 +114,9 @@ struct PlayCommand: ParsableCommand {
         if !quiet {
             StandardError.write("attacca: stopped after \(outcome.periods) periods")
         }
-        // Always, --quiet included: scripts (the VM harness) read the count from this line.
+        // Always, --quiet included, in this order with xruns last: scripts (the VM harness) read them.
+        StandardError.write("events: \(outcome.received) received, \(outcome.dropped) dropped")
+        StandardError.write("voices sounding at stop: \(outcome.voicesAtStop)")
         StandardError.write("xruns: \(outcome.xruns)")
     }
 
@@ -141,8 +148,9 @@ struct PlayCommand: ParsableCommand {
             for address in sequencer.connectHardwareSources() where !quiet {
                 StandardError.write("attacca: connected MIDI input \(address)")
             }
-            try? sequencer.watchAnnouncements()
         }
+        // Announcements also say when a source goes away (its held notes are then released).
+        try? sequencer.watchAnnouncements()
         if !quiet { StandardError.write("attacca: MIDI input on sequencer port \(sequencer.address) 'Attacca input'") }
         return sequencer
     }

@@ -3,10 +3,16 @@ import AttaccaCore
 import Glibc
 
 /// The live instrument, run with whichever engine `EngineOptions` builds: starts the audio
-/// thread on the prepared loop, then, on this (ordinary) thread, moves MIDI input and the MIDI
-/// file's events into the ring, draws the status line and waits for the end or a signal.
+/// session on the opened device, then, on this (ordinary) thread, moves MIDI input and the MIDI
+/// file's events into the ring, releases what a departed MIDI source held, draws the status
+/// line, says when the device goes away and comes back, and waits for the end or a signal.
 struct PlayJob: EngineVisitor {
-    let loop: UnsafeMutablePointer<AudioLoop<PCM>>
+    /// The device `PlayCommand` opened (taken from here by the session).
+    let device: UnsafeMutablePointer<PCM?>
+    /// What to ask for when the device has to be opened again.
+    let request: PCMConfiguration
+    let ring: EventRing
+    let monitor: AudioMonitor
     let sequencer: UnsafeMutablePointer<Sequencer>?
     let midiFile: MidiFile?
     let priority: Int32?
@@ -14,60 +20,97 @@ struct PlayJob: EngineVisitor {
     let quiet: Bool
     /// Longest wait for the sound to die away after the file's last event.
     let tailSeconds: Double = 2
+    /// How often a device that went away is looked for.
+    static let retryNanoseconds: Int64 = 500_000_000
 
     struct Outcome {
         var interrupted: Bool
+        /// Non-zero when the device failed before it ever played (nothing to wait for).
         var failureCode: Int32
         var xruns: Int
         var periods: Int
+        /// MIDI events that reached the player (live input and the file's events).
+        var received: Int
+        /// Of those, the ones that never reached the engine: the ring was full (never a
+        /// note-off), or the device was away.
+        var dropped: Int
+        /// Voices sounding when the stop was requested, before all notes were silenced.
+        var voicesAtStop: Int
     }
 
     func visit<E: SoundEngine & ~Copyable>(_ engine: inout E) throws -> Outcome {
-        let loop = self.loop
-        let ring = loop.pointee.ring
-        let monitor = loop.pointee.monitor
-        // After the engine and every buffer exist, and only what exists: with MCL_FUTURE a
-        // memlock limit would make later allocations fail.
-        let memoryRefusal = Realtime.lockMemory()
+        let request = self.request
         return try withUnsafeMutablePointer(to: &engine) { engine in
-            var thread = try AudioThread(priority: priority) {
-                if E.self == Synthesizer.self {
-                    // The compiler-checked, fully specialized loop for the native engine.
-                    let synthesizer = UnsafeMutableRawPointer(engine).assumingMemoryBound(to: Synthesizer.self)
-                    loop.pointee.run(synthesizer: &synthesizer.pointee)
-                } else {
-                    loop.pointee.run(engine: &engine.pointee)
-                }
-            }
-            let refusal = thread.realtimeRefusal
+            var session = AudioSession<PCM>(
+                device: device.pointee.take()!, ring: ring, monitor: monitor, priority: priority,
+                retryNanoseconds: Self.retryNanoseconds,
+                open: { () throws(ALSAError) -> PCM in try PCM(request) },
+                run: { loop in
+                    if E.self == Synthesizer.self {
+                        // The compiler-checked, fully specialized loop for the native engine.
+                        let synthesizer = UnsafeMutableRawPointer(engine).assumingMemoryBound(to: Synthesizer.self)
+                        loop.pointee.run(synthesizer: &synthesizer.pointee)
+                    } else {
+                        loop.pointee.run(engine: &engine.pointee)
+                    }
+                })
+            // After the engine and every buffer exist, and only what exists: with MCL_FUTURE a
+            // memlock limit would make later allocations fail. (A reopened device's buffers are
+            // not locked; they are a few kilobytes, touched every period.)
+            let memoryRefusal = Realtime.lockMemory()
+            let refusal = try session.start()
             if memoryRefusal != nil || refusal != nil {
                 var refused: [String] = []
                 if let refusal, let priority { refused.append("SCHED_FIFO priority \(priority) (\(refusal))") }
                 if let memoryRefusal { refused.append("locking memory (\(memoryRefusal))") }
                 StandardError.write("attacca: warning: the system refused \(refused.joined(separator: " and ")); \(Realtime.advice)")
             }
-            let interrupted = feed(ring: ring, monitor: monitor, periodNanoseconds: loop.pointee.periodNanoseconds)
-            monitor.requestStop()
-            thread.join()
-            return Outcome(interrupted: interrupted, failureCode: monitor.failureCode, xruns: monitor.xruns,
-                           periods: monitor.periods)
+            return feed(&session)
         }
     }
 
-    /// Runs until the file has played out, a signal, or the audio thread stops on its own.
-    /// Returns true when a signal ended it.
-    private func feed(ring: EventRing, monitor: AudioMonitor, periodNanoseconds: Int64) -> Bool {
-        var status = StatusLine(monitor: monitor, ring: ring, periodNanoseconds: periodNanoseconds)
+    /// Runs until the file has played out, a signal, or the device fails before ever playing.
+    private func feed(_ session: inout AudioSession<PCM>) -> Outcome {
+        var status = StatusLine(monitor: monitor, ring: ring, periodNanoseconds: request.periodNanoseconds)
         defer { if !quiet { status.finish() } }
         let events = midiFile?.events ?? []
-        let start = MonotonicClock.now() + 2 * periodNanoseconds
+        let start = MonotonicClock.now() + 2 * request.periodNanoseconds
         let fileEnd = start + Int64((midiFile?.duration ?? 0) * 1e9)
         var next = 0
         var lastStatus: Int64 = 0
         let statusInterval: Int64 = StandardError.isTerminal ? 200_000_000 : 1_000_000_000
+        var received = 0
+        var droppedWhileAway = 0
+        var failureCode: Int32 = 0
+        var lostAt: Int64 = 0
+        var held = HeldNotes()
+        let ring = self.ring
 
-        while !InterruptFlag.isRaised && !monitor.isFinished {
+        while !InterruptFlag.isRaised {
             let now = MonotonicClock.now()
+            switch session.poll(now: now) {
+            case .lost(let code)?:
+                lostAt = now
+                if !quiet { status.finish() }
+                StandardError.write("attacca: warning: PCM device '\(request.device)' failed: \(Self.reason(code)); "
+                    + "closed it, trying to reopen it every \(String(format3: Double(Self.retryNanoseconds) / 1e9)) s (Ctrl-C to stop)")
+            case .restored(let configuration, let attempts)?:
+                if !quiet { status.finish() }
+                StandardError.write("attacca: PCM device '\(configuration.device)' is back after "
+                    + "\(String(format3: Double(now - lostAt) / 1e9)) s (\(attempts) attempt\(attempts == 1 ? "" : "s")); playing on, all notes off")
+            case .failedAtStart(let code)?:
+                failureCode = code
+            case nil:
+                break
+            }
+            if session.state == .stopped { break }
+            // Snapshot for this turn: only `poll` changes it, and only on this thread.
+            let playing = session.isPlaying
+            func deliver(_ event: RingEvent) {
+                received += 1
+                if playing { ring.push(event) } else { droppedWhileAway += 1 }
+            }
+
             // The file's events that are due, stamped with their own time (exact placement).
             while next < events.count {
                 let due = start + Int64(events[next].time * 1e9)
@@ -75,7 +118,7 @@ struct PlayJob: EngineVisitor {
                 if let sequencer {
                     _ = sequencer.pointee.sendToSelf(events[next].message)
                 } else {
-                    ring.push(RingEvent(message: events[next].message, arrivalNanoseconds: due))
+                    deliver(RingEvent(message: events[next].message, arrivalNanoseconds: due))
                 }
                 next += 1
             }
@@ -91,17 +134,38 @@ struct PlayJob: EngineVisitor {
             var wait: Int64 = 10_000_000
             if next < events.count { wait = min(wait, max(start + Int64(events[next].time * 1e9) - now, 0)) }
             if let sequencer {
-                sequencer.pointee.receive(timeoutMilliseconds: Int32(wait / 1_000_000), autoConnect: autoConnect,
-                                          connected: { address in
-                                              if !quiet { StandardError.write("attacca: connected MIDI input \(address)") }
-                                          }) { input in
-                    ring.push(RingEvent(message: input.message, arrivalNanoseconds: input.arrivalNanoseconds))
-                }
+                sequencer.pointee.receive(
+                    timeoutMilliseconds: Int32(wait / 1_000_000), autoConnect: autoConnect,
+                    connected: { address in
+                        if !quiet { StandardError.write("attacca: connected MIDI input \(address)") }
+                    },
+                    departed: { departure in
+                        // Its note-offs will never come: release what it held, through the ring.
+                        guard let messages = held.release(departure) else { return }
+                        let arrival = MonotonicClock.now()
+                        for message in messages { deliver(RingEvent(message: message, arrivalNanoseconds: arrival)) }
+                        let notes = messages.count { $0.kind == .noteOff }
+                        if !quiet {
+                            StandardError.write("attacca: MIDI input \(departure); released \(notes) held note\(notes == 1 ? "" : "s")")
+                        }
+                    }) { input in
+                        held.record(input.message, from: input.source)
+                        deliver(RingEvent(message: input.message, arrivalNanoseconds: input.arrivalNanoseconds))
+                    }
             } else if wait > 0 {
                 var time = timespec(tv_sec: 0, tv_nsec: Int(wait))
                 nanosleep(&time, nil)
             }
         }
-        return InterruptFlag.isRaised
+        let voicesAtStop = session.isPlaying ? monitor.voices : 0
+        session.stop()
+        return Outcome(interrupted: InterruptFlag.isRaised, failureCode: failureCode, xruns: monitor.xruns,
+                       periods: monitor.periods, received: received,
+                       dropped: ring.dropped + droppedWhileAway + session.discardedEvents, voicesAtStop: voicesAtStop)
+    }
+
+    /// alsa-lib's text for a negative errno, with the number (`No such device (-19)`).
+    static func reason(_ code: Int32) -> String {
+        "\(ALSAError(code: code, call: "").reason) (\(code))"
     }
 }

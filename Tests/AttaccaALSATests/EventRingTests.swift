@@ -1,5 +1,6 @@
 import AttaccaALSA
 import AttaccaCore
+import Synchronization
 import Testing
 
 @Suite struct EventRingTests {
@@ -59,5 +60,43 @@ import Testing
         defer { small.deallocate() }
         #expect(ring.drain(into: small, overflowStamp: 0) == 3)
         #expect(drainAll(ring).map(\.message) == [.noteOff(channel: 0, key: 2)])
+    }
+
+    /// A producer thread floods a tiny ring with note-on/note-off pairs while this thread
+    /// drains it: however the two interleave, an overflowed note-off must never come out ahead
+    /// of the note-on it ends (that note would drone). Every key must be up at the end.
+    @Test func concurrentOverflowNeverLeavesANoteDown() throws {
+        let ring = EventRing(capacity: 2)
+        defer { ring.deallocate() }
+        let done = Atomic(false)
+        let pairs = 200_000
+        try withUnsafePointer(to: done) { done in
+            var producer = try AudioThread(priority: nil) {
+                var state: UInt64 = 0x1234_5678
+                for _ in 0..<pairs {
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    let key = Int(state >> 58)  // 64 keys: the same key comes back often
+                    ring.push(RingEvent(message: .noteOn(channel: 0, key: key, velocity: 100), arrivalNanoseconds: 0))
+                    ring.push(RingEvent(message: .noteOff(channel: 0, key: key), arrivalNanoseconds: 0))
+                }
+                done.pointee.store(true, ordering: .releasing)
+            }
+            let buffer = UnsafeMutableBufferPointer<RingEvent>.allocate(capacity: ring.capacity + 2048)
+            defer { buffer.deallocate() }
+            var down = [Bool](repeating: false, count: 128)
+            var drains = 0
+            func drain() {
+                let count = ring.drain(into: buffer, overflowStamp: 0)
+                for event in buffer[0..<count] {
+                    down[Int(event.message.data1)] = !event.isNoteOff
+                }
+                drains += 1
+            }
+            while !done.pointee.load(ordering: .acquiring) { drain() }
+            producer.join()
+            drain()
+            drain()
+            #expect(down.allSatisfy { !$0 }, "keys left down: \(down.indices.filter { down[$0] }) after \(drains) drains")
+        }
     }
 }

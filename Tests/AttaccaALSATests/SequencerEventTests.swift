@@ -47,4 +47,26 @@ import Testing
         }
         _ = (gm.popLast(), gs.popLast(), other.popLast())
     }
+
+    @Test func departures() {
+        let attacca = SequencerAddress(client: 128, port: 0)
+        let unsubscribed = event(SND_SEQ_EVENT_PORT_UNSUBSCRIBED) {
+            $0.data.connect.sender = snd_seq_addr_t(client: 24, port: 0)
+            $0.data.connect.dest = snd_seq_addr_t(client: 128, port: 0)
+        }
+        #expect(SequencerEvent.departure(of: unsubscribed, into: attacca) == .unsubscribed(SequencerAddress(client: 24, port: 0)))
+        // Another client's connection going away is not ours.
+        let elsewhere = event(SND_SEQ_EVENT_PORT_UNSUBSCRIBED) {
+            $0.data.connect.sender = snd_seq_addr_t(client: 24, port: 0)
+            $0.data.connect.dest = snd_seq_addr_t(client: 129, port: 0)
+        }
+        #expect(SequencerEvent.departure(of: elsewhere, into: attacca) == nil)
+        let portExit = event(SND_SEQ_EVENT_PORT_EXIT) { $0.data.addr = snd_seq_addr_t(client: 20, port: 1) }
+        #expect(SequencerEvent.departure(of: portExit, into: attacca) == .portExit(SequencerAddress(client: 20, port: 1)))
+        let clientExit = event(SND_SEQ_EVENT_CLIENT_EXIT) { $0.data.addr = snd_seq_addr_t(client: 20, port: 0) }
+        #expect(SequencerEvent.departure(of: clientExit, into: attacca) == .clientExit(20))
+        #expect(SequencerEvent.departure(of: event(SND_SEQ_EVENT_PORT_START) { $0.data.addr = snd_seq_addr_t(client: 20, port: 0) },
+                                         into: attacca) == nil)
+        #expect(SequencerEvent.departure(of: event(SND_SEQ_EVENT_NOTEON) { $0.data.note.note = 60 }, into: attacca) == nil)
+    }
 }

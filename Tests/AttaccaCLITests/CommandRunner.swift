@@ -18,9 +18,25 @@ struct CommandRunner {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
+    /// Whether `setpriv` can run a program as `nobody` here (it needs root): then permission
+    /// bits apply to the run, which they do not to root.
+    static let canRunAsNobody: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = nobody + ["/bin/true"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
+    private static let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"]
+
     /// Runs `attacca arguments…`; with `fileSizeLimitBlocks`, under `ulimit -f` (512-byte blocks)
-    /// to make writes fail the way a full disk does.
-    static func run(_ arguments: [String], fileSizeLimitBlocks: Int? = nil) throws -> Output {
+    /// to make writes fail the way a full disk does; with `asNobody`, as user `nobody` (setpriv).
+    static func run(_ arguments: [String], fileSizeLimitBlocks: Int? = nil, asNobody: Bool = false) throws -> Output {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attacca-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -34,6 +50,9 @@ struct CommandRunner {
         if let blocks = fileSizeLimitBlocks {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -f \(blocks); exec \"$0\" \"$@\"", executable.path] + arguments
+        } else if asNobody {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = nobody + [executable.path] + arguments
         } else {
             process.executableURL = executable
             process.arguments = arguments

@@ -31,7 +31,7 @@ struct PlayCommandTests {
         let midi = try files.write(TestFiles.organChord, to: "chord.mid")
         let result = try CommandRunner.run(["play", "--device", "null", "--period", "32", "--quiet", midi] + Self.fontArguments)
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(!result.errorLines.contains { $0.hasPrefix("voices ") || $0.hasPrefix("attacca: stopped") })
+        #expect(!result.errorLines.contains { ($0.hasPrefix("voices ") && !$0.hasPrefix("voices sounding at stop: ")) || $0.hasPrefix("attacca: stopped") })
         #expect(result.errorLines.last?.hasPrefix("xruns: ") == true)
     }
 
@@ -48,6 +48,44 @@ struct PlayCommandTests {
         #expect(status == 0, "\(run.standardError)")
         #expect(Date().timeIntervalSince(sent) < 2)
         #expect(run.standardError.contains("\nxruns: "))
+    }
+
+    /// The exit report the VM harness parses: events, voices at the stop, xruns last; with
+    /// --quiet too. A file that played out stops with nothing sounding.
+    @Test(arguments: [false, true])
+    func reportsEventsAndVoicesBeforeXruns(quiet: Bool) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        let result = try CommandRunner.run(["play", "--device", "null", midi] + (quiet ? ["--quiet"] : []) + Self.fontArguments)
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = result.errorLines.suffix(3)
+        // Program change, two note-ons, two note-offs.
+        #expect(report.first == "events: 5 received, 0 dropped")
+        #expect(report.dropFirst().first == "voices sounding at stop: 0")
+        #expect(report.last?.hasPrefix("xruns: ") == true)
+    }
+
+    /// Ctrl-C while a note sounds: the report says it was sounding (before all notes were
+    /// silenced), and exit status 0.
+    @Test func voicesSoundingAtAnInterruptAreReported() throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.longNote(seconds: 600), to: "long.mid")
+        let run = try SignalledRun(["play", "--device", "null", midi] + Self.fontArguments)
+        // The status line (once a second) shows the note sounding.
+        let deadline = Date().addingTimeInterval(60)
+        while !run.standardError.split(separator: "\n").contains(where: { $0.hasPrefix("voices ") && !$0.hasPrefix("voices 0 ") }) {
+            try #require(Date() < deadline && run.process.isRunning, "\(run.standardError)")
+            usleep(20_000)
+        }
+        run.send(SIGINT)
+        #expect(run.wait() == 0)
+        let lines = run.standardError.split(separator: "\n")
+        #expect(lines.last?.hasPrefix("xruns: ") == true)
+        let voices = lines.dropLast().last.flatMap { $0.hasPrefix("voices sounding at stop: ") ? Int($0.split(separator: " ").last!) : nil }
+        #expect((voices ?? 0) > 0, "\(run.standardError)")
+        #expect(lines.dropLast(2).last?.hasPrefix("events: 2 received, 0 dropped") == true, "program change, note-on, nothing more: \(run.standardError)")
     }
 
     @Test func missingDeviceIsOneLineAndNonZero() throws {
