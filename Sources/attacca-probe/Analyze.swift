@@ -3,7 +3,8 @@ import Glibc
 /// Prints what a capture contains, one `key=value` per line:
 ///   frames, rate, seconds, peak (0...1), rms,
 ///   onsets (seconds, comma-separated), pitches (Hz after each of the first 32 onsets), notes (MIDI keys),
-///   pitch (Hz after the first onset), dropouts (runs of >= 32 all-zero frames inside the sound).
+///   pitch (Hz after the first onset), dropouts (runs of >= 32 all-zero frames inside the sound),
+///   last_sound (seconds: the last sample above -60 dBFS, 0 if none; a stuck note keeps it at the end).
 func analyze(path: String) {
     let (samples, rate) = readWavMono(path: path)
     let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
@@ -21,6 +22,8 @@ func analyze(path: String) {
     print("notes=\(notes.joined(separator: ","))")
     print("pitch=\(fmt(pitches.first ?? 0, 2))")
     print("dropouts=\(countDropouts(samples))")
+    let lastSound = samples.lastIndex(where: { abs($0) > 0.001 }).map { Double($0 + 1) / Double(rate) } ?? 0
+    print("last_sound=\(fmt(lastSound, 3))")
 }
 
 func fmt(_ value: Double, _ decimals: Int) -> String {

@@ -99,6 +99,7 @@ xruns() {
     play_stop || { why="exit status $play_status after SIGINT"; return 1; }
     local line
     line=$(grep -E '^xruns: [0-9]+$' "$play_log.err" | tail -1)
+    figure "$engine dense ${period}x2: ${line:-no xruns line}, $(analyze "$wav" dropouts) silent holes in the capture, $(grep -c overrun "$wav.err") capture overruns"
     [ -n "$line" ] || { why="no 'xruns: N' line on stderr"; return 1; }
     [ "$line" = "xruns: 0" ] || { why="attacca reports $line"; return 1; }
     no_dropouts "$wav"
@@ -113,6 +114,7 @@ attacca_scenarios() {
     [ -z "$play_pid" ] || play_stop
     check "$engine/xruns-64x2" xruns 64
     check "$engine/xruns-32x2" xruns 32
+    check "$engine/xruns-16x2" xruns 16
     [ -z "$play_pid" ] || play_stop
     start_clock 64
 }
