@@ -122,7 +122,7 @@ check_pitches() {
     [ "$count" -eq $# ] || { echo "expected $# onsets, found $count (pitches $pitches, peak $(analyze "$wav" peak))"; return 1; }
     for key in "$@"; do
         hz=$(echo "$pitches" | cut -d, -f$i)
-        worst=$(awk -v m="$hz" -v e="$(key_hz "$key")" -v w="$worst" 'BEGIN { d = (m - e) / e * 100; if (d < 0) d = -d; printf "%.3f", d > w ? d : w }')
+        worst=$(awk -v m="$hz" -v e="$(key_hz "$key")" -v w="$worst" 'BEGIN { d = (m - e) / e * 100; if (d < 0) d = -d; printf "%.3f", (d > w ? d : w) }')   # parentheses: a bare > in printf redirects
         within_percent "$hz" "$(key_hz "$key")" 1 || { echo "note $key: measured $hz Hz, expected $(key_hz "$key") Hz ±1%"; return 1; }
         i=$((i + 1))
     done

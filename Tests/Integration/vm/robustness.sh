@@ -9,36 +9,33 @@ silent_tail() {
     why="sound until ${last} s of a ${length} s capture: a note is still sounding (stuck)"; return 1
 }
 
-# exit_figures: what attacca play printed when it stopped: events and voices lines when it has them.
+# exit_figures: what attacca play printed when it stopped (events, voices sounding at stop, xruns).
 exit_figures() {
     grep -E '^(events: |voices sounding at stop: |xruns: )' "$play_log.err" | tr '\n' ';' | sed 's/;$//; s/;/; /g'
 }
 xrun_count() { grep -E '^xruns: [0-9]+$' "$play_log.err" | tail -1 | cut -d' ' -f2; }
-# stuck_at_stop: the "voices sounding at stop: V" line says 0, or is absent (older attacca).
-stuck_at_stop() {
-    local v
-    v=$(sed -n 's/^voices sounding at stop: \([0-9]*\).*/\1/p' "$play_log.err" | tail -1)
-    [ -z "$v" ] || [ "$v" = 0 ] || { why="attacca reports $v voices sounding at stop"; return 1; }
-}
-
-# (a) 20,000 note events per second for $flood_seconds s in random order on 16 channels:
-# no xrun, every note released at the end, events sent/received/dropped reported.
+# (a) 20,000 note events per second for $flood_seconds s in random order on 16 channels, 128
+# voices: no xrun, and the capture falls silent after the last note-off (no stuck note). The
+# "voices sounding at stop" line is reported, not asserted: a drum on channel 10 ignores its
+# note-off and decays on its own below hearing (measured: 11 voices at stop, capture silent;
+# 0 voices without channel 10).
 flood() {
-    local wav=$out/$engine-flood.wav sent xr
-    play_start "$engine-flood" 64 "$engine" || return 1
+    local wav=$out/$engine-flood.wav sent xr t0 took
+    play_start "$engine-flood" 64 "$engine" --polyphony 128 || return 1
     start_capture "$wav" 64 || { why="capture did not start"; play_stop; return 1; }
+    t0=$(date +%s.%N)
     "$probe" flood --to "$play_port" --rate 20000 --seconds "$flood_seconds" --max-held 64 \
         > "$out/$engine-flood.txt" 2>&1 || { why="the flood sender failed: $(tail -1 "$out/$engine-flood.txt")"; stop_capture; play_stop; return 1; }
+    took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
     sleep 3   # the observation window after the last note-off: releases end, a stuck note would not
     stop_capture
     alive "$play_pid" || { why="attacca play exited during the flood: $(tail -1 "$play_log.err")"; return 1; }
     play_stop || { why="exit status $play_status after SIGINT: $(tail -1 "$play_log.err")"; return 1; }
     sent=$(tr '\n' ' ' < "$out/$engine-flood.txt")
-    figure "$engine flood ${flood_seconds} s at 20000/s, 64x2: sender $sent| attacca: $(exit_figures)"
+    figure "$engine flood ${flood_seconds} s at 20000/s, 64x2, 128 voices: sending took ${took} s (virtual); sender $sent| attacca: $(exit_figures); sound until $(analyze "$wav" last_sound) s of a $(analyze "$wav" seconds) s capture"
     xr=$(xrun_count)
     [ -n "$xr" ] || { why="no 'xruns: N' line on stderr"; return 1; }
     [ "$xr" = 0 ] || { why="attacca reports xruns: $xr during the flood"; return 1; }
-    stuck_at_stop || return 1
     silent_tail "$wav" 1.5
 }
 
@@ -55,8 +52,8 @@ xrun_recovery() {
     "$probe" burn --milliseconds 20 --priority 90 >> "$out/$engine-xrun.burn" 2>&1 || { why="burn failed: $(tail -1 "$out/$engine-xrun.burn")"; stop_capture; play_stop; return 1; }
     sleep 0.3
     "$probe" burn --milliseconds 1000 >> "$out/$engine-xrun.burn" 2>&1
-    amidi -p hw:VirMIDI,0 -S '80 3C 00 80 40 00 80 43 00'
-    sleep 0.5
+    amidi -p hw:VirMIDI,0 -S '80 3C 00 80 40 00 80 43 00 C0 00'   # released; back to piano: the
+    sleep 0.5                                                    # organ's 16' pipe fools the pitch
     alive "$play_pid" || { why="attacca play exited after the xruns: $(tail -1 "$play_log.err")"; stop_capture; return 1; }
     amidi_notes 69   # a note after the xruns: playback goes on
     sleep 1.5        # the observation window: releases end
@@ -65,11 +62,12 @@ xrun_recovery() {
     figure "$engine xruns on purpose (SIGSTOP 50 ms, SCHED_FIFO burner 20 ms, 1 s ordinary load), 64x2: $(exit_figures); notes heard $(analyze "$wav" notes)"
     xr=$(xrun_count)
     [ -n "$xr" ] || { why="no 'xruns: N' line on stderr"; return 1; }
+    # At least the SIGSTOP's. The burner may cost none: measured, it also holds back the loopback's
+    # timer work (softirq), so the device stops with the player (xruns: 1 in all).
     [ "$xr" -ge 1 ] || { why="xruns: 0 after a 50 ms SIGSTOP and a 20 ms SCHED_FIFO 90 burner"; return 1; }
     local last
     last=$(analyze "$wav" notes | tr ',' '\n' | tail -1)
     [ "$last" = 69 ] || { why="the note played after the xruns is not heard as 69 (notes $(analyze "$wav" notes))"; return 1; }
-    stuck_at_stop || return 1
     silent_tail "$wav" 1
 }
 
@@ -100,7 +98,7 @@ unplug_mid_note() {
 
 robustness_scenarios() {
     engine=$1
-    check "$engine/flood" flood
+    [ "$engine" != native ] || check "$engine/flood" flood   # one engine: the flood tests the input path
     check "$engine/xrun-recovery" xrun_recovery
     check "$engine/unplug-mid-note" unplug_mid_note
     [ -z "$play_pid" ] || play_stop
@@ -124,6 +122,5 @@ long_run() {
     figure "$engine long run ${long_seconds} s at 40 events/s, 64x2: VmRSS ${rss0} kB before, ${rss1} kB after; sender $(tr '\n' ' ' < "$out/$engine-long.txt")| attacca: $(exit_figures); sound until $(analyze "$wav" last_sound) s of the $(analyze "$wav" seconds) s tail capture"
     xr=$(xrun_count)
     [ "$xr" = 0 ] || { why="attacca reports xruns: ${xr:-none}"; return 1; }
-    stuck_at_stop || return 1
     silent_tail "$wav" 1.5
 }
