@@ -15,10 +15,11 @@ exit_figures() {
 }
 xrun_count() { grep -E '^xruns: [0-9]+$' "$play_log.err" | tail -1 | cut -d' ' -f2; }
 # (a) 20,000 note events per second for $flood_seconds s in random order on 16 channels, 128
-# voices: no xrun, and the capture falls silent after the last note-off (no stuck note). The
-# "voices sounding at stop" line is reported, not asserted: a drum on channel 10 ignores its
-# note-off and decays on its own below hearing (measured: 11 voices at stop, capture silent;
-# 0 voices without channel 10).
+# voices: no xrun, and the capture falls silent after the last note-off (no stuck note): the
+# last 1.5 s of a 5 s window below -60 dBFS. Drums on channel 10 ring on after their note-off
+# (TimGM6mb, every key 36-96 at once, native render: above -60 dBFS until 2.98 s), so the
+# "voices sounding at stop" line is reported, not asserted (measured: 2 to 11 at stop with the
+# capture silent; 0 with no notes on channel 10).
 flood() {
     local wav=$out/$engine-flood.wav sent xr t0 took
     play_start "$engine-flood" 64 "$engine" --polyphony 128 || return 1
@@ -27,7 +28,7 @@ flood() {
     "$probe" flood --to "$play_port" --rate 20000 --seconds "$flood_seconds" --max-held 64 \
         > "$out/$engine-flood.txt" 2>&1 || { why="the flood sender failed: $(tail -1 "$out/$engine-flood.txt")"; stop_capture; play_stop; return 1; }
     took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
-    sleep 3   # the observation window after the last note-off: releases end, a stuck note would not
+    sleep 5   # the observation window after the last note-off: releases end, a stuck note would not
     stop_capture
     alive "$play_pid" || { why="attacca play exited during the flood: $(tail -1 "$play_log.err")"; return 1; }
     play_stop || { why="exit status $play_status after SIGINT: $(tail -1 "$play_log.err")"; return 1; }
@@ -115,7 +116,7 @@ long_run() {
         > "$out/$engine-long.txt" 2>&1 || { why="the sender failed: $(tail -1 "$out/$engine-long.txt")"; play_stop; return 1; }
     rss1=$(rss_kb "$play_pid")
     start_capture "$wav" 64 || { why="capture did not start"; play_stop; return 1; }
-    sleep 3   # the observation window after the last note-off
+    sleep 5   # the observation window after the last note-off (drums ring up to 3 s)
     stop_capture
     alive "$play_pid" || { why="attacca play exited during the long run: $(tail -1 "$play_log.err")"; return 1; }
     play_stop || { why="exit status $play_status after SIGINT"; return 1; }
