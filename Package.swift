@@ -43,8 +43,9 @@ let package = Package(
         ),
         // Regenerates SoundFonts/Attacca.sf2 and the MIDI files in Examples/.
         .executableTarget(name: "attacca-assets", dependencies: ["AttaccaAssets"]),
-        // Tools for the VM integration harness (Tests/Integration/vm): PCM clock, capture analysis, test MIDI.
-        .executableTarget(name: "attacca-probe", dependencies: ["CALSA"]),
+        // Tools for the VM integration harness (Tests/Integration/vm): PCM clock, capture analysis, test MIDI,
+        // a MIDI flood sender, a CPU burner.
+        .executableTarget(name: "attacca-probe", dependencies: ["CALSA", "AttaccaAssets"]),
         // The minimal embedding example: renders a chord with AttaccaCore alone.
         .executableTarget(name: "render-chord", dependencies: ["AttaccaCore", "AttaccaAssets"], path: "Examples/RenderChord"),
 

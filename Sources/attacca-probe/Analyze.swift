@@ -2,14 +2,15 @@ import Glibc
 
 /// Prints what a capture contains, one `key=value` per line:
 ///   frames, rate, seconds, peak (0...1), rms,
-///   onsets (seconds, comma-separated), pitches (Hz after each onset), notes (MIDI keys),
-///   pitch (Hz after the first onset), dropouts (runs of >= 32 all-zero frames inside the sound).
+///   onsets (seconds, comma-separated), pitches (Hz after each of the first 32 onsets), notes (MIDI keys),
+///   pitch (Hz after the first onset), dropouts (runs of >= 32 all-zero frames inside the sound),
+///   last_sound (seconds: the last sample above -60 dBFS, 0 if none; a stuck note keeps it at the end).
 func analyze(path: String) {
     let (samples, rate) = readWavMono(path: path)
     let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
     let rms = (samples.reduce(Double(0)) { $0 + Double($1 * $1) } / Double(max(samples.count, 1))).squareRoot()
     let onsets = detectOnsets(samples, rate: rate)
-    let pitches = onsets.map { estimatePitch(samples, from: $0 + rate / 20, rate: rate) }
+    let pitches = onsets.prefix(32).map { estimatePitch(samples, from: $0 + rate / 20, rate: rate) }
     let notes = pitches.map { $0 > 0 ? String(Int((69 + 12 * log2($0 / 440)).rounded())) : "?" }
     print("frames=\(samples.count)")
     print("rate=\(rate)")
@@ -21,6 +22,8 @@ func analyze(path: String) {
     print("notes=\(notes.joined(separator: ","))")
     print("pitch=\(fmt(pitches.first ?? 0, 2))")
     print("dropouts=\(countDropouts(samples))")
+    let lastSound = samples.lastIndex(where: { abs($0) > 0.001 }).map { Double($0 + 1) / Double(rate) } ?? 0
+    print("last_sound=\(fmt(lastSound, 3))")
 }
 
 func fmt(_ value: Double, _ decimals: Int) -> String {

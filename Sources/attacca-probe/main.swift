@@ -4,6 +4,9 @@
 //       with timer_source=Dummy.0.0 is clocked by it. Prints "clock: running" once started.
 //   analyze FILE.wav     prints key=value lines: pitch, onsets, notes, peak, dropouts
 //   midi melody|dense OUT.mid [--seconds S]   writes a test MIDI file
+//   flood --to PORT [--rate 20000] [--seconds 60] [--max-held 64] [--program 19] [--seed 1]
+//       note-ons/offs in random order on 16 channels into a sequencer port, paced by the clock
+//   burn --milliseconds N [--priority P]   keeps the CPU busy (at SCHED_FIFO P if given)
 import Glibc
 
 func fail(_ message: String) -> Never {
@@ -27,6 +30,8 @@ let usage = """
     usage: attacca-probe clock --device PCM [--period N] [--periods N] [--rate N]
            attacca-probe analyze FILE.wav
            attacca-probe midi melody|dense OUT.mid [--seconds S]
+           attacca-probe flood --to PORT [--rate N] [--seconds N] [--max-held N] [--program N] [--seed N]
+           attacca-probe burn --milliseconds N [--priority P]
     """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -43,6 +48,12 @@ case "analyze":
 case "midi":
     guard arguments.count >= 3 else { fail("midi needs a kind (melody or dense) and an output file") }
     writeTestMidi(kind: arguments[1], path: arguments[2], seconds: intOption(arguments, "--seconds", 30))
+case "flood":
+    runFlood(destination: option(arguments, "--to", ""), rate: intOption(arguments, "--rate", 20000),
+             seconds: intOption(arguments, "--seconds", 60), maxHeld: intOption(arguments, "--max-held", 64),
+             program: intOption(arguments, "--program", 19), seed: UInt64(max(0, intOption(arguments, "--seed", 1))))
+case "burn":
+    runBurn(milliseconds: intOption(arguments, "--milliseconds", 0), priority: intOption(arguments, "--priority", 0))
 default:
     print(usage)
     exit(arguments.isEmpty ? 2 : (arguments.first == "--help" ? 0 : 2))

@@ -6,6 +6,9 @@ result() { echo "$1 $2${3:+: $3}" >> "$out/results"; note "$1 $2${3:+: $3}"; }
 pass() { result PASS "$1"; }
 fail() { result FAIL "$1" "$2"; }
 skip() { result SKIP "$1" "$2"; }
+# figure NAME: TEXT: a measured figure for the report (run prints OUT/figures at the end).
+# (stderr: it is also called inside $(...) whose output is a reason.)
+figure() { echo "$*" >> "$out/figures"; note "figure $*" >&2; }
 
 # wait_for SECONDS WHAT COMMAND...: polls COMMAND every 20 ms until it succeeds.
 wait_for() {
@@ -45,12 +48,15 @@ start_clock() {
     wait_for 10 "dummy clock running" pcm_running Dummy/pcm0p/sub0
 }
 
-# start_capture FILE PERIOD: records hw:Loopback,1,0 in the format the playback side uses.
+# start_capture FILE PERIOD: records hw:Loopback,1,0 in the format the playback side uses, with
+# the period of the loopback clock and a 8192-frame (170 ms) buffer: the recorder runs at normal
+# priority beside a SCHED_FIFO player, and with 32 periods of 32 frames (21 ms) it overran while
+# attacca counted no xrun (fluidsynth engine, dense 32x2).
 capture_pid=""
 start_capture() {
     local format
     format=$(hw_param Loopback/pcm0p/sub0 format); format=${format:-S16_LE}
-    arecord -q -D hw:Loopback,1,0 -f "$format" -c 2 -r 48000 --period-size="$2" --buffer-size=$(( $2 * 32 )) \
+    arecord -q -D hw:Loopback,1,0 -f "$format" -c 2 -r 48000 --period-size="$2" --buffer-size=8192 \
         -t wav "$1" 2> "$1.err" &
     capture_pid=$!
     wait_for 10 "capture running" pcm_running Loopback/pcm1c/sub0
@@ -68,10 +74,11 @@ analyze() {
     awk -F= -v k="$2" '$1 == k { print $2 }' "$1.txt"
 }
 
-# Sequencer: "client:port" of the first port of the first client whose name matches a regex.
+# Sequencer: "client:port" of the first port of the first client whose name contains a regex.
 seq_port() {
     aconnect -l | awk -v re="$1" '
-        /^client [0-9]+:/ { c = $2; sub(":", "", c); inside = ($0 ~ "^client [0-9]+: .(" re ")") ; next }
+        /^client [0-9]+:/ { c = $2; sub(":", "", c); name = $0; sub(/^client [0-9]+: ./, "", name)
+                            sub(/. \[type=.*$/, "", name); inside = (name ~ re); next }
         inside && /^ +[0-9]+ / { print c ":" $1; exit }'
 }
 virmidi_ports() { aconnect -l | awk '/^client [0-9]+: .Virtual Raw MIDI/ { c = $2; sub(":", "", c); print c ":0" }'; }
@@ -105,18 +112,21 @@ amidi_notes() {
 within_percent() { awk -v m="$1" -v e="$2" -v p="$3" 'BEGIN { d = m - e; if (d < 0) d = -d; exit !(m > 0 && d <= e * p / 100) }'; }
 key_hz() { awk -v k="$1" 'BEGIN { printf "%.2f", 440 * 2 ^ ((k - 69) / 12) }'; }
 
-# check_pitches WAV KEY...: one onset per key, each pitch within 1 %. Prints why not.
+# check_pitches WAV KEY...: one onset per key, each pitch within 1 %. Prints why not; the
+# largest pitch error goes to the figures.
 check_pitches() {
     local wav=$1; shift
-    local pitches count i=1 key hz
+    local pitches count i=1 key hz worst=0
     pitches=$(analyze "$wav" pitches)
     count=$(echo "$pitches" | tr ',' '\n' | grep -c .)
     [ "$count" -eq $# ] || { echo "expected $# onsets, found $count (pitches $pitches, peak $(analyze "$wav" peak))"; return 1; }
     for key in "$@"; do
         hz=$(echo "$pitches" | cut -d, -f$i)
+        worst=$(awk -v m="$hz" -v e="$(key_hz "$key")" -v w="$worst" 'BEGIN { d = (m - e) / e * 100; if (d < 0) d = -d; printf "%.3f", (d > w ? d : w) }')   # parentheses: a bare > in printf redirects
         within_percent "$hz" "$(key_hz "$key")" 1 || { echo "note $key: measured $hz Hz, expected $(key_hz "$key") Hz ±1%"; return 1; }
         i=$((i + 1))
     done
+    figure "$(basename "$wav" .wav): pitch error at most ${worst} % (keys $*: $pitches Hz)"
 }
 
 # same_melody LIVE.wav OFFLINE.wav: same notes in the same order, gaps between onsets within 15 ms.
@@ -125,6 +135,7 @@ same_melody() {
     live=$(analyze "$1" notes); offline=$(analyze "$2" notes)
     [ -n "$offline" ] || { echo "no notes found in the offline render"; return 1; }
     [ "$live" = "$offline" ] || { echo "notes live [$live] vs offline [$offline]"; return 1; }
+    figure "$(basename "$1" .wav): $(echo "$live" | tr ',' '\n' | grep -c .) onsets live, $(echo "$offline" | tr ',' '\n' | grep -c .) offline, same notes in order"
     awk -v a="$(analyze "$1" onsets)" -v b="$(analyze "$2" onsets)" 'BEGIN {
         n = split(a, x, ","); split(b, y, ",")
         for (i = 2; i <= n; i++) { d = (x[i] - x[i-1]) - (y[i] - y[i-1]); if (d < 0) d = -d

@@ -95,12 +95,29 @@ xruns() {
     start_clock "$period" || { why="the dummy clock did not start at $period frames"; return 1; }
     play_start "$engine-dense-$period" "$period" "$engine" --polyphony 128 || return 1
     start_capture "$wav" "$period" || { why="capture did not start"; play_stop; return 1; }
-    aplaymidi -p "$play_port" "$out/dense.mid"; stop_capture
+    local midi=$out/dense.mid
+    [ "$period" != 16 ] || midi=$out/dense16.mid   # its own length (run --ci: shorter)
+    local t0 t1
+    t0=$(date +%s.%N)
+    aplaymidi -p "$play_port" "$midi"
+    t1=$(date +%s.%N); stop_capture
     play_stop || { why="exit status $play_status after SIGINT"; return 1; }
-    local line
+    local line captured overruns pace
     line=$(grep -E '^xruns: [0-9]+$' "$play_log.err" | tail -1)
+    captured=$(analyze "$wav" seconds); overruns=$(grep -c overrun "$wav.err")
+    pace=$(awk -v c="$captured" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", c / (b - a) * 100 }')
+    figure "$engine dense ${period}x2: ${line:-no xruns line}, $(analyze "$wav" dropouts) silent holes in the capture, $overruns capture overruns, ${captured} s captured around a passage of $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s virtual (${pace} %; under 98 % the device clock fell behind)"
     [ -n "$line" ] || { why="no 'xruns: N' line on stderr"; return 1; }
     [ "$line" = "xruns: 0" ] || { why="attacca reports $line"; return 1; }
+    # A saturated guest CPU starves the loopback's timer work too: the device slows down with the
+    # player instead of underrunning, so "xruns: 0" proves nothing then. Measured with the
+    # fluidsynth engine (whole 64-frame blocks every 2nd/4th period) at 2x32 (capture overruns) and
+    # 2x16 (26.3 s captured around a 30.1 s passage); the native engine keeps pace at every size. That case is a SKIP, with figures.
+    if [ "$overruns" != 0 ] || awk -v p="$pace" 'BEGIN { exit !(p < 98) }'; then
+        why="the guest CPU saturated: ${captured} s captured around the passage (${pace} % of its virtual time), $overruns capture overruns; no xrun can be asserted"
+        [ "$engine" = fluidsynth ] && [ "$period" -lt 64 ] && return 3
+        return 1
+    fi
     no_dropouts "$wav"
 }
 
@@ -113,6 +130,7 @@ attacca_scenarios() {
     [ -z "$play_pid" ] || play_stop
     check "$engine/xruns-64x2" xruns 64
     check "$engine/xruns-32x2" xruns 32
+    check "$engine/xruns-16x2" xruns 16
     [ -z "$play_pid" ] || play_stop
     start_clock 64
 }
