@@ -48,6 +48,16 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
 
     /// How long a wait may block before the loop looks at the stop flag again.
     public static var waitTimeoutMilliseconds: Int32 { 250 }
+    /// Waits in a row that may time out (no period freed, no error) before the loop gives the
+    /// device up as stalled (`stallCode`): 8 × 250 ms. A device that stops its clock without
+    /// an error (a hung driver, a USB card that stopped answering) would otherwise keep the
+    /// loop, and the player, waiting for ever; given up, it is closed and reopened like an
+    /// unplugged one (`AudioSession`).
+    public static var stallWaits: Int { 8 }
+    /// The failure code a stalled device leaves: −ETIMEDOUT.
+    public static var stallCode: Int32 { -110 }
+    /// Waits in a row that timed out.
+    public private(set) var silentWaits = 0
 
     public init(device: consuming Device, ring: EventRing, monitor: AudioMonitor,
                 latencyMode: LatencyMode = .lowest, latencyRecords: LatencyRing? = nil) {
@@ -113,7 +123,14 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         if monitor.isStopRequested { return false }
         let available = device.waitAvailable(timeoutMilliseconds: Self.waitTimeoutMilliseconds)
         if available < 0 { return recover(from: Int32(truncatingIfNeeded: available)) }
-        if available < periodSize { return true }  // timed out: look at the stop flag again
+        if available == 0 {  // timed out: look at the stop flag again, unless the device stalled
+            silentWaits += 1
+            if silentWaits < Self.stallWaits { return true }
+            monitor.store(.failureCode, Int(Self.stallCode))
+            return false
+        }
+        silentWaits = 0
+        if available < periodSize { return true }  // woken early: wait again
 
         let start = device.now()
         lastCycleStart = start

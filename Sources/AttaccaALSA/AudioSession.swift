@@ -48,6 +48,10 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
     public private(set) var lastOpenError: ALSAError?
     /// The configuration of the device playing now (or last).
     public private(set) var configuration: PCMConfiguration
+    /// Lock memory again (`Realtime.lockMemory`, MCL_CURRENT) once a reopened device's loop
+    /// and buffers exist, so they are resident like the first ones. Set it when the first lock
+    /// was granted.
+    public var locksMemoryOnReopen = false
 
     private let open: Opener
     private let run: Runner
@@ -158,6 +162,7 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
             discardedEvents += ring.discardAll()
             monitor.clearFailure()
             let next = Self.makeLoop(device, ring: ring, monitor: monitor, latencyMode: latencyMode, latencyRecords: latencyRecords)
+            if locksMemoryOnReopen { _ = Realtime.lockMemory() }
             // Not `try?`: startThread returns nil when real-time scheduling was granted, and
             // `try?` would flatten that into a failure (closing the loop under its thread).
             do {

@@ -67,9 +67,10 @@ struct PlayJob: EngineVisitor {
                     }
                 })
             // After the engine and every buffer exist, and only what exists: with MCL_FUTURE a
-            // memlock limit would make later allocations fail. (A reopened device's buffers are
-            // not locked; they are a few kilobytes, touched every period.)
+            // memlock limit would make later allocations fail. A reopened device's buffers are
+            // locked the same way when they exist (the session does it).
             let memoryRefusal = Realtime.lockMemory()
+            session.locksMemoryOnReopen = memoryRefusal == nil
             let refusal = try session.start()
             if memoryRefusal != nil || refusal != nil {
                 var refused: [String] = []
@@ -199,6 +200,10 @@ struct PlayJob: EngineVisitor {
 
     /// alsa-lib's text for a negative errno, with the number (`No such device (-19)`).
     static func reason(_ code: Int32) -> String {
-        "\(ALSAError(code: code, call: "").reason) (\(code))"
+        if code == AudioLoop<PCM>.stallCode {
+            let seconds = Double(AudioLoop<PCM>.stallWaits) * Double(AudioLoop<PCM>.waitTimeoutMilliseconds) / 1000
+            return "it took no audio for \(String(format3: seconds)) s without an error (stalled)"
+        }
+        return "\(ALSAError(code: code, call: "").reason) (\(code))"
     }
 }

@@ -95,6 +95,44 @@ import Testing
         }
     }
 
+    @Test func aDeviceThatStopsWithoutAnErrorIsGivenUpAfterTheStallWaitsWithoutADrain() {
+        withLoop { loop, engine in
+            do { let result = loop.prefill(); #expect(result) }
+            do { let result = loop.cycle(engine: &engine); #expect(result) }
+            let writes = loop.device.writes
+            loop.device.stalled = true
+            for _ in 1..<AudioLoop<FakePCM>.stallWaits {
+                let result = loop.cycle(engine: &engine)
+                #expect(result)
+            }
+            #expect(loop.monitor.failureCode == 0)
+            do { let result = loop.cycle(engine: &engine); #expect(!result) }
+            #expect(loop.monitor.failureCode == AudioLoop<FakePCM>.stallCode)
+            #expect(loop.device.writes == writes)
+            // Ending the loop on a stalled device must not wait for it to drain.
+            loop.finish(engine: &engine)
+            #expect(!loop.device.drained)
+            #expect(loop.monitor.isFinished)
+        }
+    }
+
+    @Test func timeoutsSeparatedByAPlayedPeriodAreNotAStall() {
+        withLoop { loop, engine in
+            do { let result = loop.prefill(); #expect(result) }
+            for _ in 0..<3 {
+                loop.device.stalled = true
+                for _ in 1..<AudioLoop<FakePCM>.stallWaits {
+                    let result = loop.cycle(engine: &engine)
+                    #expect(result)
+                }
+                loop.device.stalled = false
+                do { let result = loop.cycle(engine: &engine); #expect(result) }
+                #expect(loop.silentWaits == 0)
+            }
+            #expect(loop.monitor.failureCode == 0)
+        }
+    }
+
     @Test func stopSilencesEveryChannelDrainsAndFinishes() {
         withLoop { loop, engine in
             loop.ring.push(RingEvent(message: .noteOn(channel: 9, key: 36, velocity: 100), arrivalNanoseconds: 0))

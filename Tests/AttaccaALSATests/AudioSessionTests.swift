@@ -89,6 +89,21 @@ import Testing
         }
     }
 
+    @Test func deviceThatStallsWithoutAnErrorIsLostAndReopened() throws {
+        let log = DeviceLog()
+        try withSession(first: UnpluggablePCM(log: log, failAfterWrites: 20, stalls: true), open: { () throws(ALSAError) -> UnpluggablePCM in
+            UnpluggablePCM(log: log)
+        }) { session, engine in
+            _ = try session.start()
+            let now: Int64 = 1_000_000
+            do { let ok = pollWhilePlaying(&session, now: now) == .lost(code: AudioLoop<UnpluggablePCM>.stallCode); #expect(ok) }
+            #expect(log.count(log.closed) == 1)
+            do { let ok = session.poll(now: now + 1000) == nil; #expect(ok) }
+            let restored = pollWhilePlaying(&session, now: now + 1000)
+            do { let ok = restored == .restored(configuration: session.configuration, attempts: 1); #expect(ok) }
+        }
+    }
+
     @Test func deviceFailingBeforeItEverPlayedIsNotWaitedFor() throws {
         let log = DeviceLog()
         try withSession(first: UnpluggablePCM(log: log, failAfterWrites: 0, failureCode: -5), open: { () throws(ALSAError) -> UnpluggablePCM in

@@ -8,6 +8,8 @@ struct FakePCM: PCMDevice {
     var failNextWrite: Int32 = 0
     /// Returned by the next wait instead of a full period (then reset to 0).
     var failNextWait: Int32 = 0
+    /// While true every wait times out (returns 0): a device whose clock stopped without error.
+    var stalled = false
     var writes = 0
     var framesWritten = 0
     var recoveries = 0
@@ -27,7 +29,7 @@ struct FakePCM: PCMDevice {
             defer { failNextWait = 0 }
             return Int(failNextWait)
         }
-        return configuration.periodSize
+        return stalled ? 0 : configuration.periodSize
     }
 
     mutating func write(_ buffer: UnsafeRawPointer, frameCount: Int) -> Int {

@@ -3,20 +3,23 @@ import Glibc
 
 /// A device that can be unplugged: plays like `FakePCM` (always ready, with a short sleep so a
 /// loop on it does not spin a core), then, after `failAfterWrites` writes, fails every wait and
-/// write with `failureCode`, as ALSA does for a USB card pulled out (-ENODEV). Opening and
+/// write with `failureCode`, as ALSA does for a USB card pulled out (-ENODEV), or, with
+/// `stalls`, lets every wait time out (returns 0) as a device whose clock stopped. Opening and
 /// closing are counted in `log` (it is non-copyable: its deinit is the close).
 struct UnpluggablePCM: ~Copyable, PCMDevice {
     let configuration: PCMConfiguration
     let log: DeviceLog
     let failAfterWrites: Int?
     let failureCode: Int32
+    let stalls: Bool
     private var writes = 0
 
-    init(log: DeviceLog, failAfterWrites: Int? = nil, failureCode: Int32 = -19, rate: Int = 48000) {
+    init(log: DeviceLog, failAfterWrites: Int? = nil, failureCode: Int32 = -19, stalls: Bool = false, rate: Int = 48000) {
         configuration = PCMConfiguration(device: "unpluggable", rate: rate, format: .s16, channels: 2, periodSize: 64, periodCount: 2)
         self.log = log
         self.failAfterWrites = failAfterWrites
         self.failureCode = failureCode
+        self.stalls = stalls
         log.add(log.opened)
     }
 
@@ -25,9 +28,9 @@ struct UnpluggablePCM: ~Copyable, PCMDevice {
     private var unplugged: Bool { failAfterWrites.map { writes >= $0 } ?? false }
 
     mutating func waitAvailable(timeoutMilliseconds: Int32) -> Int {
-        if unplugged { return Int(failureCode) }
+        if unplugged && !stalls { return Int(failureCode) }
         usleep(100)
-        return configuration.periodSize
+        return unplugged ? 0 : configuration.periodSize
     }
 
     mutating func write(_ buffer: UnsafeRawPointer, frameCount: Int) -> Int {
