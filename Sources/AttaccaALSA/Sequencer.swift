@@ -181,15 +181,21 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
     /// delivery stamps onto the clock the rest of Attacca uses. Read once per batch of input,
     /// so the queue timer's drift never accumulates. nil when the queue cannot be read.
     private func queueClockOffset() -> Int64? {
+        let before = MonotonicClock.now()
+        guard let queueTime = queueNanoseconds() else { return nil }
+        let after = MonotonicClock.now()
+        return before + (after - before) / 2 - queueTime
+    }
+
+    /// The real time of Attacca's queue now, in nanoseconds since it started; nil when the
+    /// queue cannot be read.
+    public func queueNanoseconds() -> Int64? {
         var status: OpaquePointer?
         guard snd_seq_queue_status_malloc(&status) >= 0, let status else { return nil }
         defer { snd_seq_queue_status_free(status) }
-        let before = MonotonicClock.now()
         guard snd_seq_get_queue_status(handle, queue, status) >= 0,
               let time = snd_seq_queue_status_get_real_time(status) else { return nil }
-        let after = MonotonicClock.now()
-        let queueTime = Int64(time.pointee.tv_sec) * 1_000_000_000 + Int64(time.pointee.tv_nsec)
-        return before + (after - before) / 2 - queueTime
+        return Int64(time.pointee.tv_sec) * 1_000_000_000 + Int64(time.pointee.tv_nsec)
     }
 
     private func connectIfHardwareSource(_ announced: snd_seq_addr_t, _ connected: (SequencerAddress) -> Void) {
@@ -208,10 +214,16 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
 
     // MARK: Output to itself
 
-    /// Sends `message` straight to Attacca's own input port (no queue), as if a keyboard had
-    /// played it: a MIDI file then travels the same path as live input.
-    public func sendToSelf(_ message: MidiMessage) -> Int32 {
-        send(message, to: address)
+    /// Schedules `message` on Attacca's queue, to be delivered to its own input port when the
+    /// queue's real time reaches `queueNanoseconds` (see `queueNanoseconds()`): a MIDI file then
+    /// travels the path of live input, timed by the kernel as `aplaymidi` times it. Returns 0,
+    /// `-EAGAIN` when the kernel's pool of scheduled events is full (send it again later), or
+    /// another negative errno.
+    public func scheduleToSelf(_ message: MidiMessage, atQueueNanoseconds queueNanoseconds: Int64) -> Int32 {
+        var event = Self.event(message, from: address.port, to: address)
+        let time = max(queueNanoseconds, 0)
+        attacca_seq_ev_schedule_real(&event, queue, UInt32(time / 1_000_000_000), UInt32(time % 1_000_000_000))
+        return min(snd_seq_event_output_direct(handle, &event), 0)
     }
 
     /// The address of a port named as `aconnect` takes it (`20:0`, a client name, `name:port`).
@@ -224,11 +236,17 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
 
     /// Sends `message` straight to `destination` (no queue, no subscription), from Attacca's port.
     public func send(_ message: MidiMessage, to destination: SequencerAddress) -> Int32 {
+        var event = Self.event(message, from: address.port, to: destination)
+        event.queue = UInt8(SND_SEQ_QUEUE_DIRECT)
+        return snd_seq_event_output_direct(handle, &event)
+    }
+
+    /// The sequencer event for `message`, from port `port` of this client to `destination`.
+    private static func event(_ message: MidiMessage, from port: Int, to destination: SequencerAddress) -> snd_seq_event_t {
         var event = snd_seq_event_t()
         attacca_seq_ev_clear(&event)
-        event.source.port = UInt8(address.port)
+        event.source.port = UInt8(port)
         attacca_seq_ev_set_dest(&event, Int32(destination.client), Int32(destination.port))
-        event.queue = UInt8(SND_SEQ_QUEUE_DIRECT)
         let channel = UInt8(message.channel)
         switch message.kind {
         case .noteOn:
@@ -255,6 +273,6 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
         case .system:
             event.type = UInt8(SND_SEQ_EVENT_RESET.rawValue)
         }
-        return snd_seq_event_output_direct(handle, &event)
+        return event
     }
 }

@@ -1,17 +1,18 @@
 import Glibc
 
 /// Writes a format-0 MIDI file at 120 bpm, 480 ticks per quarter note (1 tick = 1/960 s).
-///  - melody: 12 single notes, 0.25 s apart, each held 0.2 s, all different pitches (piano).
+///  - melody: 12 single notes, 0.25 s apart, each held 0.2 s, all different pitches (piano),
+///    the first `leadMilliseconds` after the start.
 ///  - dense: church organ on 8 channels; every 0.1 s four new notes held 4 s, so about 160
 ///    notes sound at once for `seconds` seconds (more than 128 voices).
-func writeTestMidi(kind: String, path: String, seconds: Int) {
+func writeTestMidi(kind: String, path: String, seconds: Int, leadMilliseconds: Int = 500) {
     var events: [(tick: Int, bytes: [UInt8])] = []
     let ticksPerSecond = 960
     switch kind {
     case "melody":
         let keys: [UInt8] = [60, 64, 67, 72, 71, 69, 65, 62, 57, 59, 76, 55]
         for (i, key) in keys.enumerated() {
-            let start = 480 + i * ticksPerSecond / 4
+            let start = leadMilliseconds * ticksPerSecond / 1000 + i * ticksPerSecond / 4
             events.append((start, [0x90, key, 100]))
             events.append((start + ticksPerSecond / 5, [0x80, key, 0]))
         }

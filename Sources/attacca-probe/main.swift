@@ -3,7 +3,7 @@
 //       keeps a playback PCM running forever (stop_threshold = boundary), so snd-aloop
 //       with timer_source=Dummy.0.0 is clocked by it. Prints "clock: running" once started.
 //   analyze FILE.wav     prints key=value lines: pitch, onsets, notes, peak, dropouts
-//   midi melody|dense OUT.mid [--seconds S]   writes a test MIDI file
+//   midi melody|dense OUT.mid [--seconds S] [--lead-ms N]   writes a test MIDI file (melody: first note at N ms, 500)
 //   flood --to PORT [--rate 20000] [--seconds 60] [--max-held 64] [--program 19] [--seed 1]
 //       note-ons/offs in random order on 16 channels into a sequencer port, paced by the clock
 //   burn --milliseconds N [--priority P]   keeps the CPU busy (at SCHED_FIFO P if given)
@@ -29,7 +29,7 @@ func intOption(_ args: [String], _ name: String, _ fallback: Int) -> Int {
 let usage = """
     usage: attacca-probe clock --device PCM [--period N] [--periods N] [--rate N]
            attacca-probe analyze FILE.wav
-           attacca-probe midi melody|dense OUT.mid [--seconds S]
+           attacca-probe midi melody|dense OUT.mid [--seconds S] [--lead-ms N]
            attacca-probe flood --to PORT [--rate N] [--seconds N] [--max-held N] [--program N] [--seed N]
            attacca-probe burn --milliseconds N [--priority P]
     """
@@ -47,7 +47,8 @@ case "analyze":
     analyze(path: arguments[1])
 case "midi":
     guard arguments.count >= 3 else { fail("midi needs a kind (melody or dense) and an output file") }
-    writeTestMidi(kind: arguments[1], path: arguments[2], seconds: intOption(arguments, "--seconds", 30))
+    writeTestMidi(kind: arguments[1], path: arguments[2], seconds: intOption(arguments, "--seconds", 30),
+                  leadMilliseconds: intOption(arguments, "--lead-ms", 500))
 case "flood":
     runFlood(destination: option(arguments, "--to", ""), rate: intOption(arguments, "--rate", 20000),
              seconds: intOption(arguments, "--seconds", 60), maxHeld: intOption(arguments, "--max-held", 64),

@@ -28,6 +28,10 @@ struct PlayJob: EngineVisitor {
     let showsLatency: Bool
     /// Longest wait for the sound to die away after the file's last event.
     let tailSeconds: Double = 2
+    /// How far ahead the file's events are put on the sequencer queue: long enough to ride out a
+    /// slow turn of this loop, short enough that a dense file stays within the kernel's pool of
+    /// a client's scheduled events (500 by default; a full pool is waited out).
+    static let scheduleAheadNanoseconds: Int64 = 100_000_000
     /// How often a device that went away is looked for.
     static let retryNanoseconds: Int64 = 500_000_000
 
@@ -97,6 +101,12 @@ struct PlayJob: EngineVisitor {
         }
         let events = midiFile?.events ?? []
         let start = MonotonicClock.now() + 2 * request.periodNanoseconds
+        // With a sequencer, the file's events are scheduled on Attacca's queue (a little ahead)
+        // and come back through its input port at their time, as a keyboard's would: `start`
+        // on the queue's clock. nil: handed to the ring from here when due.
+        var queueStart = sequencer.flatMap { sequencer in
+            sequencer.pointee.queueNanoseconds().map { $0 + start - MonotonicClock.now() }
+        }
         let fileEnd = start + Self.nanoseconds(midiFile?.duration ?? 0)
         var next = 0
         var lastStatus: Int64 = 0
@@ -133,14 +143,24 @@ struct PlayJob: EngineVisitor {
                 if playing { ring.push(event) } else { droppedWhileAway += 1 }
             }
 
-            // The file's events that are due, stamped with their own time (exact placement).
+            // The file's events: scheduled up to `scheduleAhead` ahead, or, without a queue,
+            // those that are due, stamped with their own time (exact placement).
             while next < events.count {
-                let due = start + Self.nanoseconds(events[next].time)
-                if due > now { break }
-                if let sequencer {
-                    _ = sequencer.pointee.sendToSelf(events[next].message)
+                let offset = Self.nanoseconds(events[next].time)
+                if let sequencer, let queueTimeOfStart = queueStart {
+                    if start + offset > now + Self.scheduleAheadNanoseconds { break }
+                    let code = sequencer.pointee.scheduleToSelf(events[next].message, atQueueNanoseconds: queueTimeOfStart + offset)
+                    if code == -EAGAIN { break }  // the kernel's pool is full: the rest on a later turn
+                    if code < 0 {
+                        // Never seen; the queue is Attacca's own. The rest goes straight to the ring.
+                        StandardError.write("attacca: warning: cannot schedule the MIDI file on the sequencer queue "
+                            + "(\(ALSAError(code: code, call: "snd_seq_event_output_direct").reason)); playing it without the queue")
+                        queueStart = nil
+                        continue
+                    }
                 } else {
-                    deliver(RingEvent(message: events[next].message, arrivalNanoseconds: due))
+                    if start + offset > now { break }
+                    deliver(RingEvent(message: events[next].message, arrivalNanoseconds: start + offset))
                 }
                 next += 1
             }
@@ -156,9 +176,13 @@ struct PlayJob: EngineVisitor {
                 status.update()
                 lastStatus = now
             }
-            // Sleep until the next file event, at most 10 ms (signals and status stay responsive).
+            // Sleep until the next file event is due (or due to be scheduled), at most 10 ms
+            // (signals and status stay responsive).
             var wait: Int64 = 10_000_000
-            if next < events.count { wait = min(wait, max(start + Self.nanoseconds(events[next].time) - now, 0)) }
+            if next < events.count {
+                let ahead = queueStart == nil ? 0 : Self.scheduleAheadNanoseconds
+                wait = min(wait, max(start + Self.nanoseconds(events[next].time) - ahead - now, 0))
+            }
             if let sequencer {
                 sequencer.pointee.receive(
                     timeoutMilliseconds: Int32(wait / 1_000_000), autoConnect: autoConnect,

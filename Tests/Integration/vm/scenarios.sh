@@ -88,6 +88,24 @@ ctrl_c() {
     [ -z "$(seq_port Attacca)" ] || { why="sequencer client Attacca still there"; return 1; }
 }
 
+# 2b. a MIDI file given to attacca play: scheduled on Attacca's own sequencer queue, it comes back
+# through its input port like a keyboard's notes; it ends by itself (exit 0) once played out, with
+# every event received and none dropped, and the same notes in order as the offline render.
+play_file() {
+    local wav=$out/$engine-play-file.wav status
+    play_start "$engine-file" 64 "$engine" "$out/melody-late.mid" || return 1
+    start_capture "$wav" 64 || { why="capture did not start"; play_stop; return 1; }
+    wait_gone 30 "$play_pid" || { why="still playing 30 s after the start of a 4.5 s file"; stop_capture; play_stop; return 1; }
+    wait "$play_pid"; status=$?; play_pid=""
+    stop_capture
+    [ "$status" = 0 ] || { why="exit status $status: $(tail -1 "$play_log.err")"; return 1; }
+    ! grep -q warning "$play_log.err" || { why="$(grep warning "$play_log.err" | head -1)"; return 1; }
+    figure "$engine attacca play melody-late.mid: $(exit_figures)"
+    grep -qx 'events: 24 received, 0 dropped' "$play_log.err" \
+        || { why="the file's 24 note events did not all come back through the port: $(exit_figures)"; return 1; }
+    why=$(same_melody "$wav" "$out/melody-offline-$engine.wav")
+}
+
 # 3. no xruns over the dense passage (128 voices) at PERIOD x 2
 xruns() {
     local period=$1
@@ -127,6 +145,8 @@ attacca_scenarios() {
     check "$engine/sequencer-melody" sequencer_melody
     check "$engine/hotplug-virmidi" hotplug_virmidi
     check "$engine/ctrl-c" ctrl_c
+    [ -z "$play_pid" ] || play_stop
+    check "$engine/play-file" play_file
     [ -z "$play_pid" ] || play_stop
     check "$engine/xruns-64x2" xruns 64
     check "$engine/xruns-32x2" xruns 32
