@@ -10,9 +10,14 @@ import AttaccaCore
 ///
 /// Event placement (`LatencyMode`): the events drained at time T arrived during the period that
 /// just played, [T − period, T). `lowest` puts each at frame 0 of the period rendered now (an
-/// event stamped after T at its due frame): the least latency. `constant` puts an event that
-/// arrived at t at frame (t − (T − period)) × rate, so the timing between events is kept (no
-/// jitter from the period grid) at the cost of one period; nothing waits a further block.
+/// event stamped after T at its due frame): the least latency. `constant` puts an event of time
+/// t (its sequencer stamp when known: `RingEvent.timeNanoseconds`) at the frame that is heard at
+/// t + periods × period, so the timing between events is kept (no jitter from the period grid)
+/// at the cost of one period; nothing waits a further block. When this period will be heard is
+/// read off the device's clock (the status after the last write: htstamp + delay / rate), so
+/// neither the input thread's nor this thread's wake-up delay moves a note; without such a
+/// status (the first period, after an xrun) it is taken as T + (periods − 1) × period, which
+/// a late wake-up makes early by as much.
 ///
 /// With a `LatencyRing`, every note-on rendered leaves a `LatencyRecord` there, filled from the
 /// status read after its period was written.
@@ -31,6 +36,10 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     public private(set) var lastStatus = PCMStatus()
     /// When the last period's events were taken (CLOCK_MONOTONIC ns).
     public private(set) var lastCycleStart: Int64 = 0
+    /// When frame 0 of the next period written will be heard, by the status read after the
+    /// last write (htstamp + delay / rate); 0 when unknown (before the first status, after an
+    /// xrun or a failed status read).
+    public private(set) var nextPeriodHeardAt: Int64 = 0
 
     public let periodSize: Int
     let channels: Int
@@ -144,8 +153,12 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         if written < 0 {
             // The period is lost with its notes' timing: no records for it.
             if !recover(from: Int32(truncatingIfNeeded: written)) { return false }
-        } else if device.readStatus(into: &lastStatus) == 0, let records = latencyRecords {
-            recordLatency(count: count, drainedAt: start, into: records)
+        } else if device.readStatus(into: &lastStatus) == 0 {
+            nextPeriodHeardAt = lastStatus.timestampNanoseconds > 0
+                ? lastStatus.timestampNanoseconds + Int64(lastStatus.delay) * 1_000_000_000 / rate : 0
+            if let records = latencyRecords { recordLatency(count: count, drainedAt: start, into: records) }
+        } else {
+            nextPeriodHeardAt = 0
         }
         let voices = Self.voiceCount(&engine)
         monitor.recordPeriod(renderNanoseconds: Int(renderTime), voices: voices, events: count)
@@ -190,12 +203,20 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     /// Frame offsets for the `count` drained events, never decreasing (see the type's comment).
     @inline(__always)
     mutating func placeEvents(count: Int, cycleStart: Int64) {
-        let windowStart = constantDelay ? cycleStart - periodNanoseconds : cycleStart
+        var windowStart = cycleStart
+        if constantDelay {
+            windowStart = cycleStart - periodNanoseconds
+            // Frame 0 heard at `nextPeriodHeardAt`, each event `periodCount` periods after its
+            // time; a status that disagrees with the wake-up by more than a period is not trusted.
+            let anchored = nextPeriodHeardAt - Int64(periodCount) * periodNanoseconds
+            if nextPeriodHeardAt > 0 && abs(anchored - windowStart) <= periodNanoseconds { windowStart = anchored }
+        }
         let lastFrame = Int64(periodSize - 1)
         var previous: Int64 = 0
         for index in 0..<count {
             let event = drained[index]
-            var frame = (event.arrivalNanoseconds - windowStart) * rate / 1_000_000_000
+            let time = constantDelay ? event.timeNanoseconds : event.arrivalNanoseconds
+            var frame = (time - windowStart) * rate / 1_000_000_000
             frame = min(max(frame, previous), lastFrame)
             previous = frame
             timed[index] = TimedMidiMessage(frame: Int32(truncatingIfNeeded: frame), message: event.message)
@@ -211,6 +232,7 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
             return false
         }
         monitor.add(.xruns, 1)
+        nextPeriodHeardAt = 0
         zeroOutput()
         for _ in 0..<periodCount {
             let written = device.write(output, frameCount: periodSize)

@@ -52,17 +52,10 @@ public struct LatencyRecord: Equatable, Sendable {
         self.delayFrames = delayFrames
     }
 
-    /// A source stamp further than this before the read is not trusted (a stale queue mapping).
-    public static var sourceStampLimitNanoseconds: Int64 { 1_000_000_000 }
-
-    /// Where the measured latency starts: the sequencer's stamp when it is known and plausible
-    /// (not after the read, at most a second before it), else the read.
+    /// Where the measured latency starts: the sequencer's stamp when it is known and plausible,
+    /// else the read (`RingEvent.time(arrival:source:)`, as constant placement has it).
     public var startNanoseconds: Int64 {
-        let source = sourceNanoseconds
-        if source > 0 && source <= arrivalNanoseconds && arrivalNanoseconds - source <= Self.sourceStampLimitNanoseconds {
-            return source
-        }
-        return arrivalNanoseconds
+        RingEvent.time(arrival: arrivalNanoseconds, source: sourceNanoseconds)
     }
 
     /// t_sound: when the note's first frame is heard (see the type's comment).

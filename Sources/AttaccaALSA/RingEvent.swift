@@ -19,6 +19,26 @@ public struct RingEvent: Equatable, Sendable {
         self.sourceNanoseconds = sourceNanoseconds
     }
 
+    /// The event's own time: the sequencer's stamp when it is plausible, else the read
+    /// (`Self.time(arrival:source:)`). Constant placement and latency records start from it.
+    @inlinable
+    public var timeNanoseconds: Int64 {
+        @_noLocks get { Self.time(arrival: arrivalNanoseconds, source: sourceNanoseconds) }
+    }
+
+    /// A source stamp further than this before the read is not trusted (a stale queue mapping).
+    @inlinable
+    public static var sourceStampLimitNanoseconds: Int64 { @_noLocks get { 1_000_000_000 } }
+
+    /// `source` when it is known and plausible (not after the read, at most a second before
+    /// it), else `arrival`: the kernel stamps an event when it is delivered, so its stamp is
+    /// free of how late the input thread woke up to read it.
+    @inlinable @_noLocks
+    public static func time(arrival: Int64, source: Int64) -> Int64 {
+        if source > 0 && source <= arrival && arrival - source <= sourceStampLimitNanoseconds { return source }
+        return arrival
+    }
+
     /// A note-off, or a note-on with velocity 0: the messages that must never be dropped.
     @inlinable
     public var isNoteOff: Bool {

@@ -62,6 +62,53 @@ import Testing
         #expect(result.map(\.frame) == [0, 16, 32, 48, 62])
     }
 
+    /// Constant mode over a device whose clock the fake models: a first period (its status says
+    /// when the next is heard), then the audio thread wakes `lateWake` after the period boundary,
+    /// and the events (time `stamp`, read at `read`) are placed against the device's clock.
+    func constantRecords(lateWake: Int64, events: [(stamp: Int64, read: Int64)]) -> (frames: [Int], totals: [Int64]) {
+        let ring = EventRing(capacity: 64)
+        let monitor = AudioMonitor()
+        let records = LatencyRing(capacity: 64)
+        defer { ring.deallocate(); monitor.deallocate(); records.deallocate() }
+        var loop = AudioLoop(device: FakePCM(periodSize: 64), ring: ring, monitor: monitor,
+                             latencyMode: .constant, latencyRecords: records)
+        var engine = RecordingEngine()
+        _ = loop.prefill()
+        _ = loop.cycle(engine: &engine)  // status: htstamp = clock, delay 128 → next period heard 2 periods on
+        let boundary = loop.device.clock + loop.periodNanoseconds
+        #expect(loop.nextPeriodHeardAt == loop.device.clock + 2 * loop.periodNanoseconds)
+        loop.device.clock = boundary + lateWake
+        // The device played on while the thread slept: `lateWake` less is queued at its status.
+        loop.device.statusDelay = 128 - Int(lateWake * 48000 / 1_000_000_000)
+        for (index, event) in events.enumerated() {
+            ring.push(RingEvent(message: .noteOn(channel: 0, key: 60 + index, velocity: 90),
+                                arrivalNanoseconds: boundary + event.read, sourceNanoseconds: event.stamp == 0 ? 0 : boundary + event.stamp))
+        }
+        let recordedBefore = engine.count
+        let periodStart = engine.position  // the engine records frames from its first render
+        _ = loop.cycle(engine: &engine)
+        var totals: [Int64] = []
+        records.drain { totals.append($0.totalNanoseconds) }
+        return (engine.recorded[recordedBefore...].map { $0.frame - periodStart }, totals)
+    }
+
+    @Test func constantModeIsAnchoredToTheDeviceClockNotToALateWakeUp() {
+        let period = PCMConfiguration(periodSize: 64).periodNanoseconds
+        // Woken 0.3 ms late; notes read (no stamps) a period, 3/4 and 1/4 of a period before the boundary.
+        let result = constantRecords(lateWake: 300_000, events: [(0, -period + 1), (0, -period * 3 / 4), (0, -period / 4)])
+        // Frames count from the boundary a period back, not from the late wake-up (which gave 0, 1, 33).
+        #expect(result.frames == [0, 16, 48])
+        for total in result.totals { #expect(abs(total - 2 * period) < 20_834, "\(total)") }
+    }
+
+    @Test func constantModePlacesAStampedEventByItsStampNotByALateRead() {
+        let period = PCMConfiguration(periodSize: 64).periodNanoseconds
+        // Delivered (stamped) half a period before the boundary, read 0.2 ms later; and one unstamped.
+        let result = constantRecords(lateWake: 0, events: [(-period / 2, -period / 2 + 200_000), (0, -period / 4)])
+        #expect(result.frames == [32, 48])  // by the read, the first would be at frame 41
+        for total in result.totals { #expect(abs(total - 2 * period) < 20_834, "\(total)") }
+    }
+
     @Test func lowestModeGivesOnePeriodPlusTheWaitForTheDrain() {
         let period = PCMConfiguration(periodSize: 64).periodNanoseconds
         let offsets = [period - 1, period / 2, 21_000]
