@@ -133,17 +133,20 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
     /// to `handler`. With `autoConnect`, a hardware port announced as started is connected
     /// (and `connected` is told). Sources going away (the subscription to Attacca's port
     /// removed, a port or client exiting; needs `watchAnnouncements()`) are told to `departed`,
-    /// in order with the messages, so the caller can release what they held.
+    /// in order with the messages, so the caller can release what they held. Nothing slow
+    /// stands between reading an event and handing it on: a note held up there can miss the
+    /// audio thread's next drain and be heard a period late.
     public mutating func receive(timeoutMilliseconds: Int32, autoConnect: Bool,
                                  connected: (SequencerAddress) -> Void = { _ in },
                                  departed: (SequencerDeparture) -> Void = { _ in },
                                  _ handler: (SequencerInput) -> Void) {
         var descriptors = [pollfd](repeating: pollfd(), count: Int(snd_seq_poll_descriptors_count(handle, Int16(POLLIN))))
         let count = snd_seq_poll_descriptors(handle, &descriptors, UInt32(descriptors.count), Int16(POLLIN))
+        // Read before the wait (an ioctl): the mapping does not drift measurably in 10 ms.
+        let queueOffset = queueClockOffset()
         if snd_seq_event_input_pending(handle, 0) == 0 {
             _ = poll(&descriptors, nfds_t(count), timeoutMilliseconds)
         }
-        var queueOffset: Int64?
         while true {
             var event: UnsafeMutablePointer<snd_seq_event_t>?
             let code = snd_seq_event_input(handle, &event)
@@ -169,7 +172,6 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
             if Int32(value.flags) & Int32(SND_SEQ_TIME_STAMP_MASK) == Int32(SND_SEQ_TIME_STAMP_REAL) && Int32(value.queue) == queue {
                 let time = Int64(value.time.time.tv_sec) * 1_000_000_000 + Int64(value.time.time.tv_nsec)
                 queueTime = time
-                if queueOffset == nil { queueOffset = queueClockOffset() }
                 if let queueOffset { sourceTime = time + queueOffset }
             }
             handler(SequencerInput(message: message, arrivalNanoseconds: arrival, queueNanoseconds: queueTime,
@@ -178,8 +180,8 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
     }
 
     /// CLOCK_MONOTONIC minus the queue's real time, read together now: maps the kernel's
-    /// delivery stamps onto the clock the rest of Attacca uses. Read once per batch of input,
-    /// so the queue timer's drift never accumulates. nil when the queue cannot be read.
+    /// delivery stamps onto the clock the rest of Attacca uses. Read once per `receive`, so
+    /// the queue timer's drift never accumulates. nil when the queue cannot be read.
     private func queueClockOffset() -> Int64? {
         let before = MonotonicClock.now()
         guard let queueTime = queueNanoseconds() else { return nil }

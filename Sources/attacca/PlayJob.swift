@@ -116,6 +116,7 @@ struct PlayJob: EngineVisitor {
         var failureCode: Int32 = 0
         var lostAt: Int64 = 0
         var held = HeldNotes()
+        held.warmUp()
         let ring = self.ring
 
         while !InterruptFlag.isRaised {
@@ -199,9 +200,10 @@ struct PlayJob: EngineVisitor {
                             StandardError.write("attacca: MIDI input \(departure); released \(notes) held note\(notes == 1 ? "" : "s")")
                         }
                     }) { input in
-                        held.record(input.message, from: input.source)
+                        // To the audio thread first; the bookkeeping after.
                         deliver(RingEvent(message: input.message, arrivalNanoseconds: input.arrivalNanoseconds,
                                           sourceNanoseconds: input.sourceNanoseconds ?? 0))
+                        held.record(input.message, from: input.source)
                     }
             } else if wait > 0 {
                 var time = timespec(tv_sec: 0, tv_nsec: Int(wait))

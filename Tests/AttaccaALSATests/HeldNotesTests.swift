@@ -24,6 +24,16 @@ import Testing
         #expect(held.release(.unsubscribed(SequencerAddress(client: 99, port: 0))) == nil)
     }
 
+    @Test func warmingUpLeavesNothingRecorded() {
+        var held = HeldNotes()
+        held.warmUp()
+        #expect(held.sourceCount == 0)
+        held.record(.noteOn(channel: 0, key: 60, velocity: 100), from: keyboard)
+        held.warmUp()
+        #expect(held.sourceCount == 1)
+        #expect(held.noteCount(of: keyboard) == 1)
+    }
+
     @Test func velocityZeroNoteOnEndsANote() {
         var held = HeldNotes()
         held.record(.noteOn(channel: 5, key: 50, velocity: 70), from: keyboard)
