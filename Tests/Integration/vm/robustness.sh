@@ -105,22 +105,24 @@ robustness_scenarios() {
     [ -z "$play_pid" ] || play_stop
 }
 
-# (d) one hour of generated MIDI (virtual time), 40 events/s: xruns, stuck notes, RSS before/after.
+# (d) one hour of generated MIDI (virtual time), 40 events/s, at $long_period frames x 2 (run
+# --long-period): xruns, stuck notes, RSS before/after.
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 long_run() {
-    local wav=$out/$engine-long-tail.wav rss0 rss1 xr
-    play_start "$engine-long" 64 "$engine" || return 1
+    local wav=$out/$engine-long-tail.wav rss0 rss1 xr period=${long_period:-64}
+    start_clock "$period" || { why="the dummy clock did not start at $period frames"; return 1; }
+    play_start "$engine-long" "$period" "$engine" || return 1
     "$probe" flood --to "$play_port" --rate 40 --seconds 5 --max-held 16 --seed 2 > /dev/null 2>&1
     rss0=$(rss_kb "$play_pid")
     "$probe" flood --to "$play_port" --rate 40 --seconds "$long_seconds" --max-held 16 --seed 3 \
         > "$out/$engine-long.txt" 2>&1 || { why="the sender failed: $(tail -1 "$out/$engine-long.txt")"; play_stop; return 1; }
     rss1=$(rss_kb "$play_pid")
-    start_capture "$wav" 64 || { why="capture did not start"; play_stop; return 1; }
+    start_capture "$wav" "$period" || { why="capture did not start"; play_stop; return 1; }
     sleep 5   # the observation window after the last note-off (drums ring up to 3 s)
     stop_capture
     alive "$play_pid" || { why="attacca play exited during the long run: $(tail -1 "$play_log.err")"; return 1; }
     play_stop || { why="exit status $play_status after SIGINT"; return 1; }
-    figure "$engine long run ${long_seconds} s at 40 events/s, 64x2: VmRSS ${rss0} kB before, ${rss1} kB after; sender $(tr '\n' ' ' < "$out/$engine-long.txt")| attacca: $(exit_figures); sound until $(analyze "$wav" last_sound) s of the $(analyze "$wav" seconds) s tail capture"
+    figure "$engine long run ${long_seconds} s at 40 events/s, ${period}x2: VmRSS ${rss0} kB before, ${rss1} kB after; sender $(tr '\n' ' ' < "$out/$engine-long.txt")| attacca: $(exit_figures); sound until $(analyze "$wav" last_sound) s of the $(analyze "$wav" seconds) s tail capture"
     xr=$(xrun_count)
     [ "$xr" = 0 ] || { why="attacca reports xruns: ${xr:-none}"; return 1; }
     silent_tail "$wav" 1.5
