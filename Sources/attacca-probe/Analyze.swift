@@ -85,17 +85,23 @@ func readWavMono(path: String) -> ([Float], Int) {
     fail("\(path) has no data chunk")
 }
 
-/// Onsets from a 10 ms RMS envelope in 5 ms hops: the level is above 5 % of the loudest hop and
-/// has risen 1.8 times over the quietest of the previous 30 ms; at most one onset per 80 ms.
+/// Onsets found on a 10 ms RMS envelope in 5 ms hops (the level is above 5 % of the loudest hop and
+/// has risen 1.8 times over the quietest of the previous 30 ms; at most one onset per 80 ms), then
+/// placed to the sample: the centre of the 10 ms window whose mean power first reaches halfway from
+/// the power before the note to its first peak (within 50 ms; later peaks are the new note beating
+/// with the previous one's tail, and move with the gap between them). On the hops alone two captures
+/// of one melody differed by 15 ms in a gap that was 250 ms in both; placed, by at most 7 ms (VM
+/// captures against offline renders, native and FluidSynth, two runs).
 func detectOnsets(_ samples: [Float], rate: Int) -> [Int] {
     let hop = rate / 200, window = rate / 100
     guard samples.count > window else { return [] }
+    var prefix = [Double](repeating: 0, count: samples.count + 1)   // running sum of squares
+    for (i, x) in samples.enumerated() { prefix[i + 1] = prefix[i] + Double(x) * Double(x) }
+    func power(at start: Int) -> Double { (prefix[start + window] - prefix[start]) / Double(window) }
     var levels: [Float] = []
     var start = 0
     while start + window <= samples.count {
-        var sum: Float = 0
-        for i in start..<start + window { sum += samples[i] * samples[i] }
-        levels.append((sum / Float(window)).squareRoot())
+        levels.append(Float(power(at: start).squareRoot()))
         start += hop
     }
     let floor = max((levels.max() ?? 0) * 0.05, 1e-4)
@@ -104,7 +110,17 @@ func detectOnsets(_ samples: [Float], rate: Int) -> [Int] {
     for i in levels.indices where i - last >= 16 && levels[i] > floor {
         let before = levels[max(0, i - 6)..<i].min() ?? 0
         if levels[i] > 1.8 * before {
-            onsets.append(i * hop)
+            var peakHop = i
+            while peakHop + 1 < min(i + 10, levels.count) && levels[peakHop + 1] >= levels[peakHop] { peakHop += 1 }
+            // The trough and the peak to the sample, so that they move less with where the hops fall.
+            let earliest = max(0, (i - 6) * hop), latest = min((peakHop + 1) * hop, samples.count - window)
+            let beforePower = (earliest...i * hop).map(power(at:)).min() ?? 0
+            let peakPower = (i * hop...max(i * hop, latest)).map(power(at:)).max() ?? 0
+            let halfway = beforePower + 0.5 * (peakPower - beforePower)
+            var p = i * hop
+            while p > earliest && power(at: p - 1) >= halfway { p -= 1 }
+            while p < latest && power(at: p) < halfway { p += 1 }
+            onsets.append(p + window / 2)
             last = i
         }
     }
