@@ -72,17 +72,19 @@ latency_attacca() {
         max=$(latency_json "$loop" total.maximum); limit=$(awk -v p="$period_ms" 'BEGIN { print 3.5 * p }')
         below "$max" "$limit" || { why="max $max ms is beyond the floor + 1.5 periods ($limit ms)"; return 1; }
     else
-        # The issue's goal, jitter (p99 - p1) under 0.1 ms, is reported, not asserted: on the
-        # guest's one CPU single notes stray (CI's run of 15770b6: one of 20 at 2 x 16 came 0.137 ms
-        # late; a run with this scenario first: one loopback onset 0.87 ms early), and with 20
-        # notes p99 and p1 are the extremes. Asserted instead, robust to one stray note: the
-        # middle of the distribution is constant (p90 - p50 under 0.05 ms; `lowest` measures
-        # 0.13 ms at 2 x 16 and 0.5 ms at 2 x 64).
-        local jitter p50 p90 spread
-        jitter=$(latency_json "$loop" total.jitter)
+        # The issue's goal, jitter (p99 - p1) under 0.1 ms, asserted on the instrumentation (what
+        # the player placed and when the device's clock says it was heard): one note of 20 at 2 x 16
+        # came 0.144 ms late by both measures until f469d53 took the slow work off the path
+        # between reading an event and the ring (since: 0.016 ms). On the loopback a stray capture
+        # onset has been seen (0.87 ms early once, with this scenario first), and with 20 notes
+        # p99 and p1 are the extremes, so there it is reported, and the middle asserted (p90 - p50
+        # under 0.05 ms; `lowest` measures 0.13 ms at 2 x 16 and 0.5 ms at 2 x 64).
+        local jitter inst_jitter p50 p90 spread
+        jitter=$(latency_json "$loop" total.jitter); inst_jitter=$(latency_json "$inst" total.jitter)
         p50=$(latency_json "$loop" total.p50); p90=$(latency_json "$loop" total.p90)
         spread=$(awk -v a="$p90" -v b="$p50" 'BEGIN { printf "%.3f", a - b }')
-        figure "latency: attacca ${period}x2 constant: jitter (p99 - p1) $(awk -v j="$jitter" 'BEGIN { printf "%.3f", j }') ms (goal under 0.1 ms), p90 - p50 $spread ms"
+        figure "latency: attacca ${period}x2 constant: jitter (p99 - p1) $(awk -v j="$inst_jitter" 'BEGIN { printf "%.3f", j }') ms by instrumentation, $(awk -v j="$jitter" 'BEGIN { printf "%.3f", j }') ms by loopback (goal under 0.1 ms), loopback p90 - p50 $spread ms"
+        below "$inst_jitter" 0.1 || { why="constant mode: instrumentation jitter (p99 - p1) is $inst_jitter ms, not under 0.1 ms"; return 1; }
         below "$spread" 0.05 || { why="constant mode: p90 - p50 is $spread ms, not under 0.05 ms"; return 1; }
     fi
 }
