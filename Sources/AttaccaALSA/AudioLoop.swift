@@ -19,6 +19,10 @@ import AttaccaCore
 /// status (the first period, after an xrun) it is taken as T + (periods − 1) × period, which
 /// a late wake-up makes early by as much.
 ///
+/// In `lowest` mode the events are not taken at the wake-up but `renderLead` before the device
+/// needs the period (`RenderLead`: the period written at the wake-up is not heard before the
+/// one still queued has played, so the notes that arrive meanwhile can still be in it).
+///
 /// With a `LatencyRing`, every note-on rendered leaves a `LatencyRecord` there, filled from the
 /// status read after its period was written.
 public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
@@ -32,6 +36,24 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     /// `latencyMode == .constant`, as a plain Bool the audio thread can test without the
     /// enum's (cross-file) equality.
     let constantDelay: Bool
+    /// How long before the device needs a period it is rendered (`lowest` mode; `constant`
+    /// renders at the wake-up).
+    public let renderLead: RenderLead
+    /// `renderLead` as plain values the audio thread reads: 0 off, 1 auto, 2 fixed.
+    let leadKind: Int
+    let fixedLeadNanoseconds: Int64
+    /// `RenderLead.autoHeadroomVoices`, read once (the checker cannot see into other files).
+    let headroomVoices = RenderLead.autoHeadroomVoices
+    /// `auto`'s measures, each the longest recent value, losing 1/4096 of itself a period:
+    /// a cycle from taking the events to the status after the write, the render time per
+    /// voice (periods with 4 voices or more), and how late a sleep woke.
+    var cyclePeakNanoseconds: Int64 = 0
+    var voiceCostPeakNanoseconds: Int64 = 0
+    var oversleepPeakNanoseconds: Int64 = 0
+    /// `auto`'s safety margin: doubles after each xrun.
+    public private(set) var leadSafetyNanoseconds = RenderLead.autoSafetyNanoseconds
+    /// The lead of the last period: 0 without one (`off`); a period or more: rendered at the wake-up.
+    public private(set) var leadNanoseconds: Int64 = 0
     /// The status read after the last write: the hook for latency measurement.
     public private(set) var lastStatus = PCMStatus()
     /// When the last period's events were taken (CLOCK_MONOTONIC ns).
@@ -69,8 +91,14 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     public private(set) var silentWaits = 0
 
     public init(device: consuming Device, ring: EventRing, monitor: AudioMonitor,
-                latencyMode: LatencyMode = .lowest, latencyRecords: LatencyRing? = nil) {
+                latencyMode: LatencyMode = .lowest, renderLead: RenderLead = .off, latencyRecords: LatencyRing? = nil) {
         let configuration = device.configuration
+        self.renderLead = latencyMode == .constant ? .off : renderLead
+        switch self.renderLead {
+        case .off: (leadKind, fixedLeadNanoseconds) = (0, 0)
+        case .auto: (leadKind, fixedLeadNanoseconds) = (1, 0)
+        case .fixed(let nanoseconds): (leadKind, fixedLeadNanoseconds) = (2, nanoseconds)
+        }
         self.device = device
         self.ring = ring
         self.monitor = monitor
@@ -140,6 +168,7 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         }
         silentWaits = 0
         if available < periodSize { return true }  // woken early: wait again
+        if leadKind != 0 { waitForLead() }
 
         let start = device.now()
         lastCycleStart = start
@@ -161,8 +190,47 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
             nextPeriodHeardAt = 0
         }
         let voices = Self.voiceCount(&engine)
-        monitor.recordPeriod(renderNanoseconds: Int(renderTime), voices: voices, events: count)
+        if leadKind == 1 { measureForLead(cycle: device.now() - start, render: renderTime, voices: voices) }
+        monitor.recordPeriod(renderNanoseconds: Int(renderTime), voices: voices, events: count,
+                             leadNanoseconds: Int(leadNanoseconds))
         return true
+    }
+
+    /// The lead this period renders with: at most a period (which is rendering at the wake-up).
+    @inline(__always)
+    func currentLead() -> Int64 {
+        switch leadKind {
+        case 1:
+            let room = headroomVoices * voiceCostPeakNanoseconds
+            return min(2 * cyclePeakNanoseconds + room + oversleepPeakNanoseconds + leadSafetyNanoseconds, periodNanoseconds)
+        case 2: return min(fixedLeadNanoseconds, periodNanoseconds)
+        default: return periodNanoseconds
+        }
+    }
+
+    /// Sleeps until the lead before the next frame is needed (`nextPeriodHeardAt`, by the
+    /// device's clock). Not when that is unknown, already past, or more than a period away
+    /// (a status that cannot be right).
+    @inline(__always)
+    mutating func waitForLead() {
+        let lead = currentLead()
+        leadNanoseconds = lead
+        guard lead < periodNanoseconds, nextPeriodHeardAt > 0 else { return }
+        let target = nextPeriodHeardAt - lead
+        let now = device.now()
+        guard target > now, target - now <= periodNanoseconds else { return }
+        device.sleep(untilNanoseconds: target)
+        let late = device.now() - target
+        if late > oversleepPeakNanoseconds { oversleepPeakNanoseconds = late }
+    }
+
+    /// `auto`'s measures after a period (see `cyclePeakNanoseconds`).
+    @inline(__always)
+    mutating func measureForLead(cycle: Int64, render: Int64, voices: Int) {
+        cyclePeakNanoseconds = max(cycle, cyclePeakNanoseconds - cyclePeakNanoseconds >> 12)
+        let perVoice = voices >= 4 ? render / Int64(voices) : 0
+        voiceCostPeakNanoseconds = max(perVoice, voiceCostPeakNanoseconds - voiceCostPeakNanoseconds >> 12)
+        oversleepPeakNanoseconds -= oversleepPeakNanoseconds >> 12
     }
 
     /// All sound off, controllers reset and sustain up on every channel, one more period so
@@ -188,6 +256,7 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     @inline(__always)
     func recordLatency(count: Int, drainedAt start: Int64, into records: LatencyRing) {
         let status = lastStatus
+        let written = device.now()
         for index in 0..<count where drained[index].isNoteOn {
             let event = drained[index]
             records.push(LatencyRecord(
@@ -196,7 +265,7 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
                 periodFrames: Int32(truncatingIfNeeded: periodSize), rate: Int32(truncatingIfNeeded: rate),
                 arrivalNanoseconds: event.arrivalNanoseconds, sourceNanoseconds: event.sourceNanoseconds,
                 renderNanoseconds: start, statusNanoseconds: status.timestampNanoseconds,
-                delayFrames: Int64(status.delay)))
+                delayFrames: Int64(status.delay), writtenNanoseconds: written))
         }
     }
 
@@ -233,6 +302,7 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         }
         monitor.add(.xruns, 1)
         nextPeriodHeardAt = 0
+        if leadKind == 1 { leadSafetyNanoseconds = min(2 * leadSafetyNanoseconds, periodNanoseconds) }
         zeroOutput()
         for _ in 0..<periodCount {
             let written = device.write(output, frameCount: periodSize)

@@ -9,7 +9,7 @@ public struct AudioMonitor: @unchecked Sendable {
     /// Slots in `values`.
     @usableFromInline enum Slot: Int, CaseIterable {
         case stopRequested, finished, periods, xruns, voices, renderNanoseconds, peakRenderNanoseconds
-        case failureCode, eventsDelivered, lastArrivalToRender
+        case failureCode, eventsDelivered, lastArrivalToRender, renderLeadNanoseconds
     }
 
     public init() {
@@ -46,6 +46,9 @@ public struct AudioMonitor: @unchecked Sendable {
     public var renderNanoseconds: Int { load(.renderNanoseconds) }
     /// Longest render time since the last `takePeakRenderNanoseconds()`.
     public func takePeakRenderNanoseconds() -> Int { values[Slot.peakRenderNanoseconds.rawValue].exchange(0, ordering: .relaxed) }
+    /// The render lead of the last period (`RenderLead`): 0 when there is none (`off`, or
+    /// `constant` mode); a period or more: rendered at the wake-up.
+    public var renderLeadNanoseconds: Int { load(.renderLeadNanoseconds) }
     /// Events handed to the engine.
     public var eventsDelivered: Int { load(.eventsDelivered) }
     /// The negative errno that stopped the audio thread, or 0.
@@ -63,8 +66,9 @@ public struct AudioMonitor: @unchecked Sendable {
 
     // MARK: Written by the audio thread
 
-    @_noLocks func recordPeriod(renderNanoseconds: Int, voices: Int, events: Int) {
+    @_noLocks func recordPeriod(renderNanoseconds: Int, voices: Int, events: Int, leadNanoseconds: Int = 0) {
         store(.renderNanoseconds, renderNanoseconds)
+        store(.renderLeadNanoseconds, leadNanoseconds)
         store(.voices, voices)
         add(.periods, 1)
         add(.eventsDelivered, events)

@@ -58,6 +58,7 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
     private let priority: Int32?
     /// Passed to every loop, the first and each one on a reopened device.
     private let latencyMode: LatencyMode
+    private let renderLead: RenderLead
     private let latencyRecords: LatencyRing?
     private var loop: UnsafeMutablePointer<AudioLoop<Device>>?
     private var thread: AudioThread?
@@ -72,9 +73,10 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
     /// Takes the first, already open, device; `start()` starts playing on it.
     public init(device: consuming Device, ring: EventRing, monitor: AudioMonitor, priority: Int32?,
                 retryNanoseconds: Int64 = 500_000_000, latencyMode: LatencyMode = .lowest,
-                latencyRecords: LatencyRing? = nil, open: @escaping Opener, run: @escaping Runner) {
+                renderLead: RenderLead = .off, latencyRecords: LatencyRing? = nil, open: @escaping Opener, run: @escaping Runner) {
         self.ring = ring
         self.latencyMode = latencyMode
+        self.renderLead = renderLead
         self.latencyRecords = latencyRecords
         self.monitor = monitor
         self.priority = priority
@@ -82,7 +84,7 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
         self.open = open
         self.run = run
         configuration = device.configuration
-        loop = Self.makeLoop(device, ring: ring, monitor: monitor, latencyMode: latencyMode, latencyRecords: latencyRecords)
+        loop = Self.makeLoop(device, ring: ring, monitor: monitor, latencyMode: latencyMode, renderLead: renderLead, latencyRecords: latencyRecords)
     }
 
     /// Normally `stop()` has run. Otherwise: the loop must end before its device closes (the
@@ -161,7 +163,7 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
             configuration = device.configuration
             discardedEvents += ring.discardAll()
             monitor.clearFailure()
-            let next = Self.makeLoop(device, ring: ring, monitor: monitor, latencyMode: latencyMode, latencyRecords: latencyRecords)
+            let next = Self.makeLoop(device, ring: ring, monitor: monitor, latencyMode: latencyMode, renderLead: renderLead, latencyRecords: latencyRecords)
             if locksMemoryOnReopen { _ = Realtime.lockMemory() }
             // Not `try?`: startThread returns nil when real-time scheduling was granted, and
             // `try?` would flatten that into a failure (closing the loop under its thread).
@@ -204,10 +206,11 @@ public struct AudioSession<Device: PCMDevice & ~Copyable>: ~Copyable {
     }
 
     private static func makeLoop(_ device: consuming Device, ring: EventRing, monitor: AudioMonitor,
-                                 latencyMode: LatencyMode, latencyRecords: LatencyRing?) -> UnsafeMutablePointer<AudioLoop<Device>> {
+                                 latencyMode: LatencyMode, renderLead: RenderLead,
+                                 latencyRecords: LatencyRing?) -> UnsafeMutablePointer<AudioLoop<Device>> {
         let loop = UnsafeMutablePointer<AudioLoop<Device>>.allocate(capacity: 1)
         loop.initialize(to: AudioLoop(device: device, ring: ring, monitor: monitor,
-                                      latencyMode: latencyMode, latencyRecords: latencyRecords))
+                                      latencyMode: latencyMode, renderLead: renderLead, latencyRecords: latencyRecords))
         return loop
     }
 

@@ -8,13 +8,16 @@
 /// last `periodFrames` frames before the application pointer, so its frame 0 is heard at
 /// htstamp + (delay − periodFrames) / rate, and the note, placed at `frame` in it, at
 ///     t_sound = htstamp + (delay − periodFrames + frame) / rate.
-/// On a device whose pointer moves in steps (a period at a time) the pointer can be up to one
-/// step stale at htstamp, which makes t_sound late by as much.
+/// On a device whose pointer moves in steps (a period at a time, as snd-aloop's), htstamp is
+/// when it last moved, which can be before the period was even rendered (with a render lead);
+/// the pointer and the stamp agree, so t_sound holds (the VM's loopback agrees within 5 µs).
 ///
 /// Stages, which add up to the total t_sound − t_start:
 /// input wait (kernel delivery stamp → read by Attacca), queue wait (read → drained by the
-/// audio thread), render (drained → status after the write: render, convert, write) and
-/// device buffer (status → heard: the frames queued ahead plus the frame offset).
+/// audio thread), render (drained → the status after the write read: render, convert, write)
+/// and device buffer (that read → heard: the frames queued ahead plus the frame offset). The
+/// split between the last two is `writtenNanoseconds` (htstamp when it is 0), not htstamp,
+/// which a stepping pointer leaves behind.
 @frozen
 public struct LatencyRecord: Equatable, Sendable {
     public var channel: UInt8
@@ -34,11 +37,14 @@ public struct LatencyRecord: Equatable, Sendable {
     public var statusNanoseconds: Int64
     /// `delay` of that status, in frames.
     public var delayFrames: Int64
+    /// When that status was read (CLOCK_MONOTONIC ns); 0: unknown, htstamp stands for it.
+    public var writtenNanoseconds: Int64
 
     @inlinable @_noLocks
     public init(channel: UInt8 = 0, key: UInt8 = 0, velocity: UInt8 = 0, frame: Int32 = 0, periodFrames: Int32 = 0,
                 rate: Int32 = 48000, arrivalNanoseconds: Int64 = 0, sourceNanoseconds: Int64 = 0,
-                renderNanoseconds: Int64 = 0, statusNanoseconds: Int64 = 0, delayFrames: Int64 = 0) {
+                renderNanoseconds: Int64 = 0, statusNanoseconds: Int64 = 0, delayFrames: Int64 = 0,
+                writtenNanoseconds: Int64 = 0) {
         self.channel = channel
         self.key = key
         self.velocity = velocity
@@ -50,6 +56,7 @@ public struct LatencyRecord: Equatable, Sendable {
         self.renderNanoseconds = renderNanoseconds
         self.statusNanoseconds = statusNanoseconds
         self.delayFrames = delayFrames
+        self.writtenNanoseconds = writtenNanoseconds
     }
 
     /// Where the measured latency starts: the sequencer's stamp when it is known and plausible,
@@ -68,6 +75,9 @@ public struct LatencyRecord: Equatable, Sendable {
 
     public var inputWaitNanoseconds: Int64 { arrivalNanoseconds - startNanoseconds }
     public var queueWaitNanoseconds: Int64 { renderNanoseconds - arrivalNanoseconds }
-    public var renderStageNanoseconds: Int64 { statusNanoseconds - renderNanoseconds }
-    public var deviceBufferNanoseconds: Int64 { soundNanoseconds - statusNanoseconds }
+    public var renderStageNanoseconds: Int64 { writtenOrStatusNanoseconds - renderNanoseconds }
+    public var deviceBufferNanoseconds: Int64 { soundNanoseconds - writtenOrStatusNanoseconds }
+
+    /// Where the render stage ends and the device buffer's begins.
+    var writtenOrStatusNanoseconds: Int64 { writtenNanoseconds > 0 ? writtenNanoseconds : statusNanoseconds }
 }

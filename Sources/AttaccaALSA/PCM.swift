@@ -202,6 +202,9 @@ public struct PCM: ~Copyable, @unchecked Sendable {
     public func now() -> Int64 { MonotonicClock.now() }
 
     @_noLocks
+    public mutating func sleep(untilNanoseconds nanoseconds: Int64) { sleep(until: nanoseconds) }
+
+    @_noLocks
     public mutating func drain() {
         if isPacedByClock {
             if pacedStart >= 0 { sleep(until: pacedStart + nanoseconds(frames: pacedWritten)) }

@@ -20,6 +20,9 @@ public protocol PCMDevice: ~Copyable {
     /// Now on the clock the device's timestamps use (CLOCK_MONOTONIC), in nanoseconds; the
     /// audio loop places events against it.
     func now() -> Int64
+    /// Sleeps until `now()` reaches `nanoseconds` (the audio loop's wait for its render lead,
+    /// `RenderLead`); returns at once when that has passed.
+    mutating func sleep(untilNanoseconds nanoseconds: Int64)
     /// Plays what is queued, then stops.
     mutating func drain()
 }

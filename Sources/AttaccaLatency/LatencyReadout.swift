@@ -13,6 +13,7 @@ public enum LatencyReadout {
         var head = "\(setup.source) \(setup.device): \(setup.rate) Hz, \(setup.periodCount) x \(setup.periodSize) frames"
         head += " (period \(ms(setup.periodMilliseconds)) ms, floor \(ms(report.floorMilliseconds)) ms)"
         if !setup.mode.isEmpty { head += ", mode \(setup.mode)" }
+        if let lead = report.renderLeadMilliseconds { head += ", render lead \(ms(lead)) ms" }
         lines.append(head)
         lines.append("notes \(report.notes)  unmeasured \(report.unmeasured)  xruns \(report.xruns)")
         guard let total = report.total else {

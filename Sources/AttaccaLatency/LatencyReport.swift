@@ -15,6 +15,9 @@ public struct LatencyReport: Codable, Equatable, Sendable {
     public var histogram: [LatencyBin]
     /// The floor the period settings imply (`LatencySetup.floorMilliseconds`), repeated for readers of the JSON.
     public var floorMilliseconds: Double
+    /// How long before the device needed it the player rendered its last period (its render
+    /// lead, `attacca play --render-lead`); nil without one (off, constant mode, a loopback).
+    public var renderLeadMilliseconds: Double?
 
     public init(setup: LatencySetup, notes: Int, unmeasured: Int, xruns: Int, total: LatencySummary?,
                 stages: [LatencyStageSummary], histogram: [LatencyBin]) {

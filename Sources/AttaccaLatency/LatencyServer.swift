@@ -126,7 +126,10 @@ public final class LatencyServer: @unchecked Sendable {
         let xruns = monitor.xruns
         guard taken > 0 || xruns != reportedXruns || collector.count == 0 else { return }
         reportedXruns = xruns
-        let fresh = collector.report(setup: setup, unmeasured: records.dropped, xruns: monitor.xruns)
+        var fresh = collector.report(setup: setup, unmeasured: records.dropped, xruns: monitor.xruns)
+        let lead = monitor.renderLeadNanoseconds
+        let periodNanoseconds = Double(setup.periodSize) * 1e9 / Double(max(setup.rate, 1))
+        fresh.renderLeadMilliseconds = lead > 0 && Double(lead) < periodNanoseconds ? Double(lead) / 1e6 : nil
         latest.withLock { $0 = fresh }
     }
 }

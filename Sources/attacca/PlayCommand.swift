@@ -45,6 +45,9 @@ struct PlayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Event placement: lowest (each note as early as it can sound, up to a period of jitter) or constant (one period after its arrival, no jitter).", valueName: "mode"))
     var latencyMode: LatencyMode = .lowest
 
+    @Option(help: ArgumentHelp("In lowest mode, render each period this long before the device needs it, so notes that arrive meanwhile are in it: auto (measured, backs off after an xrun), off (render as soon as a period is free), or microseconds.", valueName: "lead"))
+    var renderLead: RenderLead = .auto
+
     @Flag(help: "Show the note-on-to-sound latency readout instead of the status line (also: 'attacca latency' beside it).")
     var latency = false
 
@@ -116,7 +119,7 @@ struct PlayCommand: ParsableCommand {
                 again.rate = negotiated.rate
                 let job = PlayJob(device: devicePointer, request: again, ring: ring, monitor: monitor,
                                   sequencer: sequencerPointer, midiFile: file, priority: priority,
-                                  autoConnect: autoConnect, quiet: quiet, latencyMode: latencyMode,
+                                  autoConnect: autoConnect, quiet: quiet, latencyMode: latencyMode, renderLead: renderLead,
                                   latencyRecords: records, latencyServer: server, showsLatency: latency)
                 return try engineOptions.withEngine(sampleRate: negotiated.rate, job)
             }

@@ -19,8 +19,10 @@ struct PlayJob: EngineVisitor {
     let priority: Int32?
     let autoConnect: Bool
     let quiet: Bool
-    /// Event placement on the audio thread, and where it records each note's latency.
+    /// Event placement on the audio thread, how long before the device needs a period it is
+    /// rendered, and where it records each note's latency.
     let latencyMode: LatencyMode
+    let renderLead: RenderLead
     let latencyRecords: LatencyRing
     /// Collects the audio thread's latency records and answers `attacca latency`.
     let latencyServer: LatencyServer
@@ -59,7 +61,7 @@ struct PlayJob: EngineVisitor {
         return try withUnsafeMutablePointer(to: &engine) { engine in
             var session = AudioSession<PCM>(
                 device: device.pointee.take()!, ring: ring, monitor: monitor, priority: priority,
-                retryNanoseconds: Self.retryNanoseconds, latencyMode: latencyMode, latencyRecords: latencyRecords,
+                retryNanoseconds: Self.retryNanoseconds, latencyMode: latencyMode, renderLead: renderLead, latencyRecords: latencyRecords,
                 open: { () throws(ALSAError) -> PCM in try PCM(request) },
                 run: { loop in
                     if E.self == Synthesizer.self {

@@ -23,6 +23,8 @@ struct StatusLine {
         let load = percent(monitor.renderNanoseconds)
         let peak = percent(monitor.takePeakRenderNanoseconds())
         var line = "voices \(monitor.voices)  xruns \(monitor.xruns)  DSP \(load) (peak \(peak))"
+        let lead = monitor.renderLeadNanoseconds
+        if lead > 0 && lead < periodNanoseconds { line += "  lead \(lead / 1000) µs" }
         if ring.dropped > 0 { line += "  dropped \(ring.dropped)" }
         if let note { line += "  \(note)" }
         return line

@@ -16,6 +16,10 @@ struct FakePCM: PCMDevice {
     var drained = false
     /// `delay` the status reports; nil: a full buffer.
     var statusDelay: Int?
+    /// The times `sleep(untilNanoseconds:)` was asked for, in order.
+    var sleeps: [Int64] = []
+    /// How late each sleep wakes.
+    var oversleep: Int64 = 0
     /// The first two samples of the last write, as 32-bit words (S32 / FLOAT) or 16-bit pairs.
     var firstWord: UInt32 = 0
 
@@ -55,6 +59,12 @@ struct FakePCM: PCMDevice {
     }
 
     func now() -> Int64 { clock }
+
+    /// The clock moves to the time asked for, plus `oversleep`.
+    mutating func sleep(untilNanoseconds nanoseconds: Int64) {
+        sleeps.append(nanoseconds)
+        clock = max(clock, nanoseconds + oversleep)
+    }
 
     mutating func drain() { drained = true }
 }

@@ -21,6 +21,20 @@ import Testing
         #expect(record.totalNanoseconds == 2_366_666)
     }
 
+    @Test func aStampLeftBehindByASteppingPointerDoesNotSplitTheStages() {
+        // snd-aloop with a render lead: the pointer last moved (htstamp 1.0 ms) before the drain
+        // (2.1 ms); the status was read at 2.2 ms. t_sound is still htstamp + (128 − 64) frames.
+        let record = LatencyRecord(frame: 0, periodFrames: 64, rate: 48000, arrivalNanoseconds: 1_500_000,
+                                   renderNanoseconds: 2_100_000, statusNanoseconds: 1_000_000, delayFrames: 128,
+                                   writtenNanoseconds: 2_200_000)
+        #expect(record.soundNanoseconds == 1_000_000 + 1_333_333)
+        #expect(record.renderStageNanoseconds == 100_000)
+        #expect(record.deviceBufferNanoseconds == 2_333_333 - 2_200_000)
+        #expect(record.queueWaitNanoseconds + record.renderStageNanoseconds + record.deviceBufferNanoseconds
+            == record.totalNanoseconds)
+        #expect(record.renderStageNanoseconds > 0 && record.deviceBufferNanoseconds > 0)
+    }
+
     @Test(arguments: [(Int64(0), Int64(5_000_000)), (5_000_001, 5_000_000), (1, 2_000_000_000)])
     func anImplausibleSourceStampIsIgnored(source: Int64, arrival: Int64) {
         // None, after the read, or more than a second before it: the read time is the start.

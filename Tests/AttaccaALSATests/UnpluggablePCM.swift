@@ -47,5 +47,8 @@ struct UnpluggablePCM: ~Copyable, PCMDevice {
 
     func now() -> Int64 { MonotonicClock.now() }
 
+    /// Its status has no timestamp, so the loop never asks it to sleep.
+    mutating func sleep(untilNanoseconds nanoseconds: Int64) {}
+
     mutating func drain() {}
 }

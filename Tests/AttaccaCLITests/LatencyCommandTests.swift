@@ -89,7 +89,7 @@ struct LatencyCommandTests {
         }
     }
 
-    @Test(arguments: [["latency", "--interval", "0"], ["latency", "--plot", ""], ["play", "--latency-mode", "fast"]])
+    @Test(arguments: [["latency", "--interval", "0"], ["latency", "--plot", ""], ["play", "--latency-mode", "fast"], ["play", "--render-lead", "fast"], ["play", "--render-lead", "-5"]])
     func absurdOptionsAreUsageErrors(options: [String]) throws {
         let result = try CommandRunner.run(options)
         #expect(result.status == 64)

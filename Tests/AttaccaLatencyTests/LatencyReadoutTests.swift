@@ -26,6 +26,15 @@ import Testing
         #expect(bars.contains { $0.hasSuffix(String(repeating: "#", count: 20) + " \(peak)") })
     }
 
+    @Test func theRenderLeadIsShownWhenThePlayerHasOne() throws {
+        var report = Self.report()
+        report.renderLeadMilliseconds = 0.155
+        let lines = LatencyReadout.lines(report, barWidth: 20, unicode: false)
+        #expect(lines[0].hasSuffix("mode lowest, render lead 0.15 ms") || lines[0].hasSuffix("mode lowest, render lead 0.16 ms"))
+        let decoded = try JSONDecoder().decode(LatencyReport.self, from: JSONEncoder().encode(report))
+        #expect(decoded.renderLeadMilliseconds == 0.155)
+    }
+
     @Test func unicodeBarsResolveEighths() {
         #expect(LatencyReadout.bar(2.5, unicode: true) == "██▌")
         #expect(LatencyReadout.bar(0, unicode: true) == "")

@@ -58,7 +58,8 @@ latency_attacca() {
         || { why="attacca latency --json: $(tail -1 "$out/$tag-instrumentation.err")"; play_stop; return 1; }
     play_stop || { why="exit status $play_status after SIGINT"; return 1; }
     local loop=$out/$tag-loopback.json inst=$out/$tag-instrumentation.json
-    echo "attacca $period x 2 $mode: loopback $(latency_summary "$loop"); instrumentation $(latency_summary "$inst")" >> "$out/latency.txt"
+    local lead; lead=$(latency_json "$inst" renderLeadMilliseconds)
+    echo "attacca $period x 2 $mode: loopback $(latency_summary "$loop"); instrumentation $(latency_summary "$inst")${lead:+; render lead $lead ms}" >> "$out/latency.txt"
     note "$(tail -1 "$out/latency.txt")"
     grep -qx 'xruns: 0' "$play_log.err" || { why="attacca reports $(grep -E '^xruns:' "$play_log.err" | tail -1)"; return 1; }
     local key a b
@@ -108,11 +109,11 @@ latency_fluidsynth() {
     note "$(tail -1 "$out/latency.txt")"
 }
 
-# Against FluidSynth, same method, same run. The issue's goal (Attacca's p50 at most a third of
-# FluidSynth's at 2 x 64) cannot be met at 2 x 64: a note waits for the next period and then for the
-# one queued ahead, so `lowest`'s p50 is 1.5 periods (2.0 ms) at best, more than a third of the
-# 3.58 ms FluidSynth measures here. It is reported, not asserted. Asserted: at the same 2 x 64
-# Attacca's p50 is below FluidSynth's, and at 2 x 16 (which FluidSynth refuses) at most a third of it.
+# Against FluidSynth, same method, same run: the issue's goal, Attacca's p50 at most a third of
+# FluidSynth's at 2 x 64, asserted there and at 2 x 16 (which FluidSynth refuses). Rendering at
+# the wake-up, `lowest` could not go below 1.5 periods (2.0 ms at 64 frames; 0.58 of FluidSynth's
+# 3.58 ms); with the render lead (`attacca play --render-lead auto`, the default) a note waits
+# half a period plus the lead.
 latency_goal() {
     local ours ours16 theirs
     ours=$(latency_json "$out/latency-attacca-64-lowest-loopback.json" total.p50)
@@ -124,8 +125,8 @@ latency_goal() {
     ratio16=$(awk -v a="$ours16" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')
     echo "p50 against FluidSynth 2 x 64 ($theirs ms): Attacca 2 x 64 $ours ms ($ratio), 2 x 16 $ours16 ms ($ratio16)" >> "$out/latency.txt"
     note "$(tail -1 "$out/latency.txt")"
-    awk -v a="$ours" -v b="$theirs" 'BEGIN { exit !(a < b) }' \
-        || { why="Attacca p50 $ours ms at 2 x 64 is not below FluidSynth's $theirs ms"; return 1; }
+    awk -v a="$ours" -v b="$theirs" 'BEGIN { exit !(a * 3 <= b) }' \
+        || { why="Attacca p50 $ours ms at 2 x 64 is more than a third of FluidSynth's $theirs ms"; return 1; }
     awk -v a="$ours16" -v b="$theirs" 'BEGIN { exit !(a * 3 <= b) }' \
         || { why="Attacca p50 $ours16 ms at 2 x 16 is more than a third of FluidSynth's $theirs ms"; return 1; }
 }
