@@ -8,7 +8,9 @@
 /// (htstamp + delay / rate), and only then taking the events, lets the notes that arrive in
 /// the meantime into the period: on average half a period plus the lead. The cost is the
 /// margin against an underrun, which shrinks from about a period to the lead less the
-/// render time; so `auto` measures it (below) and backs off after an xrun.
+/// render time; so `auto` measures it (below) and backs off after an xrun. With more than
+/// two periods the next frame is needed more than a period after the wake-up, and the loop
+/// does not sleep that long (it would miss the next wake-up): the lead applies to two periods.
 public enum RenderLead: Equatable, Sendable {
     /// Render as soon as the device has room (one period of margin).
     case off

@@ -105,6 +105,22 @@ import Testing
         }
     }
 
+    @Test func withThreePeriodsTheLeadDoesNothing() {
+        let ring = EventRing(capacity: 64)
+        let monitor = AudioMonitor()
+        defer { ring.deallocate(); monitor.deallocate() }
+        var loop = AudioLoop(device: FakePCM(periodSize: 64, periodCount: 3), ring: ring, monitor: monitor,
+                             renderLead: .fixed(nanoseconds: 250_000))
+        var engine = RecordingEngine()
+        do { let result = loop.prefill(); #expect(result) }
+        for _ in 0..<3 {
+            do { let result = loop.cycle(engine: &engine); #expect(result) }
+            loop.device.clock += loop.periodNanoseconds
+        }
+        // The next frame is needed two periods after each wake-up: more than a period away.
+        #expect(loop.device.sleeps.isEmpty)
+    }
+
     @Test func aLeadOfAPeriodOrMoreIsRenderingAtTheWakeUp() {
         afterFirstCycle(lead: .fixed(nanoseconds: 5_000_000)) { loop, engine, _ in
             do { let result = loop.cycle(engine: &engine); #expect(result) }
