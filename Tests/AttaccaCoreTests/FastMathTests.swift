@@ -10,6 +10,15 @@ import Testing
             #expect(abs(FastMath.exp2(x) / Glibc.exp2(x) - 1) < 1e-9, "exp2(\(x))")
             x += 0.0137
         }
+        // Whole powers are exact (the exponent is built from the rounded integer), and the clamp
+        // keeps the ends finite and positive instead of overflowing the exponent field.
+        for k in -1000...1000 {
+            #expect(FastMath.exp2(Double(k)) == Glibc.exp2(Double(k)), "exp2(\(k))")
+        }
+        #expect(FastMath.exp2(5000) == Glibc.exp2(1000))
+        #expect(FastMath.exp2(-5000) == Glibc.exp2(-1000))
+        #expect(abs(FastMath.exp2(999.75) / Glibc.exp2(999.75) - 1) < 1e-9)
+        #expect(abs(FastMath.exp2(-999.75) / Glibc.exp2(-999.75) - 1) < 1e-9)
         for v in [1e-9, 0.001, 0.5, 0.7071, 1, 1.5, 2, 10, 12345.678] {
             #expect(abs(FastMath.log2(v) - Glibc.log2(v)) < 1e-9, "log2(\(v))")
         }

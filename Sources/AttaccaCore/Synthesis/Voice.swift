@@ -269,7 +269,7 @@ struct Voice {
                                         + modulationEnvelope.value * modEnvToPitch)
         if pitch != cachedPitch {
             cachedPitch = pitch
-            cachedIncrement = FastMath.exp2((pitch - rootCents) / 1200) * rateRatio
+            cachedIncrement = FastMath.exp2((pitch - rootCents) * (1.0 / 1200)) * rateRatio
             if cachedIncrement > 1024 { cachedIncrement = 1024 }  // keeps the 32.32 step in range
         }
         let increment = cachedIncrement
