@@ -55,4 +55,27 @@ import Testing
         let g = instantaneousFrequencies(Measure.render(&plain, frames: 48000).left, from: 0)
         #expect(g.max()! - g.min()! < 0.5)
     }
+
+    /// -12000 timecents, the SF2 default LFO delay, is 2^-10 s (47 frames at 48 kHz), not no delay:
+    /// SF2 2.04 §8.1.3 gives no instant value below it, and FluidSynth holds its LFOs for 46 frames.
+    @Test func lfoDelayAtItsMinimumIsAMillisecond() throws {
+        for generators in [[(GeneratorType, Int16)](), [(.delayVibLFO, -12000), (.delayModLFO, -12000)],
+                           [(.delayVibLFO, -32768), (.delayModLFO, -32768)]] {
+            var synth = try Synthesizer(soundFont: TestSoundFont.a440(instrumentGenerators: generators))
+            synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+            let voices = synth.pool.voices
+            var found = false
+            for i in 0..<synth.pool.capacity where voices[i].isActive {
+                #expect(voices[i].vibLfo.delayRemaining == 47, "\(generators)")
+                #expect(voices[i].modLfo.delayRemaining == 47, "\(generators)")
+                found = true
+            }
+            #expect(found)
+        }
+        var delayed = try Synthesizer(soundFont: TestSoundFont.a440(instrumentGenerators: [(.delayVibLFO, 0)]))
+        delayed.send(.noteOn(channel: 0, key: 69, velocity: 100))
+        for i in 0..<delayed.pool.capacity where delayed.pool.voices[i].isActive {
+            #expect(delayed.pool.voices[i].vibLfo.delayRemaining == 48000)
+        }
+    }
 }

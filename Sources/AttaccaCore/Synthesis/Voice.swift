@@ -152,9 +152,9 @@ struct Voice {
         func lfoFrequency(_ cents: Float) -> Double {
             FastMath.centsToHertz(Double(cents < -16000 ? -16000 : (cents > 4500 ? 4500 : cents)))
         }
-        modLfo.start(delay: samples(value(21 /* delayModLFO */), -12000, 5000, instantAtMinimum: true),
+        modLfo.start(delay: samples(value(21 /* delayModLFO */), -12000, 5000, instantAtMinimum: false),
                      frequency: lfoFrequency(value(22 /* freqModLFO */)), sampleRate: rate)
-        vibLfo.start(delay: samples(value(23 /* delayVibLFO */), -12000, 5000, instantAtMinimum: true),
+        vibLfo.start(delay: samples(value(23 /* delayVibLFO */), -12000, 5000, instantAtMinimum: false),
                      frequency: lfoFrequency(value(24 /* freqVibLFO */)), sampleRate: rate)
         filter.start(qCentibels: value(9 /* initialFilterQ */))
         gainLeft = 0
