@@ -12,6 +12,11 @@
 //   attacca-bench once native|fluidsynth SF2 MIDI  one render, nothing else (for callgrind)
 //   attacca-bench write-default-font PATH          writes DefaultSoundFont.make() as an SF2 file
 //
+// For finding where the engines differ: ATTACCA_BENCH_QUANTIZE=1 gives the native engine
+// FluidSynth's event timing (each message at the next 64-frame block), ATTACCA_BENCH_DROP=bend,
+// pressure,cc1,... leaves those messages out of both engines' input, ATTACCA_BENCH_POLYPHONY=N
+// sets both engines' voices.
+//
 // Build in release: swift build -c release --product attacca-bench. All renders: 48 kHz, gain 0.5,
 // blocks of 512 frames through MidiFileSequencer, effects off.
 import AttaccaAnalysis
@@ -105,6 +110,58 @@ func renderFile<E: SoundEngine & ~Copyable>(_ engine: inout E, _ midi: MidiFile,
 
 enum EngineKind: String, CaseIterable { case native, fluidsynth }
 
+/// The native engine with FluidSynth's event timing: a message takes effect at the start of the
+/// next 64-frame block (FluidSynth renders in 64-frame blocks and applies what arrived in
+/// between at the next one). Used by `compare` with ATTACCA_BENCH_QUANTIZE=1 to see how much of
+/// the measured difference is event timing.
+struct BlockQuantizedEngine: SoundEngine, ~Copyable {
+    var inner: Synthesizer
+    var pending: [MidiMessage] = []
+    var position = 0
+    var sampleRate: Int { inner.sampleRate }
+    var activeVoiceCount: Int { inner.activeVoiceCount }
+    mutating func send(_ message: MidiMessage) { pending.append(message) }
+    mutating func render(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
+        var done = 0
+        while done < frameCount {
+            if position % 64 == 0 {
+                for message in pending { inner.send(message) }
+                pending.removeAll(keepingCapacity: true)
+            }
+            let count = min(64 - position % 64, frameCount - done)
+            inner.render(left: left + done, right: right + done, frameCount: count)
+            done += count
+            position += count
+        }
+    }
+}
+let quantizeNative = getenv("ATTACCA_BENCH_QUANTIZE").map { String(cString: $0) == "1" } ?? false
+
+/// Messages left out of both engines' input by ATTACCA_BENCH_DROP (comma-separated: bend,
+/// pressure, ccN), to find which controllers a difference between the engines comes from.
+let droppedMessages: (MidiMessage) -> Bool = {
+    let names = getenv("ATTACCA_BENCH_DROP").map { String(cString: $0).split(separator: ",").map(String.init) } ?? []
+    return { message in
+        switch message.kind {
+        case .pitchBend: return names.contains("bend")
+        case .channelPressure: return names.contains("pressure")
+        case .controlChange: return names.contains("cc\(message.data1)")
+        default: return false
+        }
+    }
+}()
+
+/// An engine that ignores the messages `droppedMessages` picks.
+struct DroppingEngine<Inner: SoundEngine & ~Copyable>: SoundEngine, ~Copyable {
+    var inner: Inner
+    var sampleRate: Int { inner.sampleRate }
+    var activeVoiceCount: Int { inner.activeVoiceCount }
+    mutating func send(_ message: MidiMessage) { if !droppedMessages(message) { inner.send(message) } }
+    mutating func render(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
+        inner.render(left: left, right: right, frameCount: frameCount)
+    }
+}
+
 /// Creates the engine (not timed) and renders `frames` of `midi` into the buffers; wall seconds of the render.
 func timedRender(_ kind: EngineKind, font: SoundFont, fontPath: String, midi: MidiFile, frames: Int,
                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
@@ -113,11 +170,18 @@ func timedRender(_ kind: EngineKind, font: SoundFont, fontPath: String, midi: Mi
     case .native:
         var engine = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain,
                                                                                velocityToFilterModulator: false))
-        return renderFile(&engine, midi, frames: frames, left: left, right: right,
+        if quantizeNative {
+            var quantized = DroppingEngine(inner: BlockQuantizedEngine(inner: engine))
+            return renderFile(&quantized, midi, frames: frames, left: left, right: right,
+                              countAllocations: countAllocations, allocations: &allocations)
+        }
+        var dropping = DroppingEngine(inner: engine)
+        return renderFile(&dropping, midi, frames: frames, left: left, right: right,
                           countAllocations: countAllocations, allocations: &allocations)
     case .fluidsynth:
-        var engine = try FluidSynthEngine(soundFontPath: fontPath, sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain)
-        return renderFile(&engine, midi, frames: frames, left: left, right: right,
+        let engine = try FluidSynthEngine(soundFontPath: fontPath, sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain)
+        var dropping = DroppingEngine(inner: engine)
+        return renderFile(&dropping, midi, frames: frames, left: left, right: right,
                           countAllocations: countAllocations, allocations: &allocations)
     }
 }
