@@ -8,14 +8,15 @@
 //                                                  voices × times real time
 //   attacca-bench allocations SF2 MIDI             malloc calls during the render calls of a whole file
 //   attacca-bench compare SF2 MIDI...              envelope correlation and log-spectral distance of
-//                                                  whole-file renders, native against FluidSynth
+//                                                  whole-file renders, native against FluidSynth: as the
+//                                                  native engine plays, and like for like (FluidSynth's
+//                                                  event timing and pitch arithmetic)
 //   attacca-bench once native|fluidsynth SF2 MIDI  one render, nothing else (for callgrind)
 //   attacca-bench write-default-font PATH          writes DefaultSoundFont.make() as an SF2 file
 //
-// For finding where the engines differ: ATTACCA_BENCH_QUANTIZE=1 gives the native engine
-// FluidSynth's event timing (each message at the next 64-frame block), ATTACCA_BENCH_DROP=bend,
-// pressure,cc1,... leaves those messages out of both engines' input, ATTACCA_BENCH_POLYPHONY=N
-// sets both engines' voices.
+// For finding where the engines differ: ATTACCA_BENCH_DROP=bend,pressure,cc1,... leaves those
+// messages out of both engines' input, ATTACCA_BENCH_POLYPHONY=N sets both engines' voices,
+// ATTACCA_BENCH_LIKE=timing or =pitch makes "like for like" only that half of it.
 //
 // Build in release: swift build -c release --product attacca-bench. All renders: 48 kHz, gain 0.5,
 // blocks of 512 frames through MidiFileSequencer, effects off.
@@ -110,33 +111,6 @@ func renderFile<E: SoundEngine & ~Copyable>(_ engine: inout E, _ midi: MidiFile,
 
 enum EngineKind: String, CaseIterable { case native, fluidsynth }
 
-/// The native engine with FluidSynth's event timing: a message takes effect at the start of the
-/// next 64-frame block (FluidSynth renders in 64-frame blocks and applies what arrived in
-/// between at the next one). Used by `compare` with ATTACCA_BENCH_QUANTIZE=1 to see how much of
-/// the measured difference is event timing.
-struct BlockQuantizedEngine: SoundEngine, ~Copyable {
-    var inner: Synthesizer
-    var pending: [MidiMessage] = []
-    var position = 0
-    var sampleRate: Int { inner.sampleRate }
-    var activeVoiceCount: Int { inner.activeVoiceCount }
-    mutating func send(_ message: MidiMessage) { pending.append(message) }
-    mutating func render(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
-        var done = 0
-        while done < frameCount {
-            if position % 64 == 0 {
-                for message in pending { inner.send(message) }
-                pending.removeAll(keepingCapacity: true)
-            }
-            let count = min(64 - position % 64, frameCount - done)
-            inner.render(left: left + done, right: right + done, frameCount: count)
-            done += count
-            position += count
-        }
-    }
-}
-let quantizeNative = getenv("ATTACCA_BENCH_QUANTIZE").map { String(cString: $0) == "1" } ?? false
-
 /// Messages left out of both engines' input by ATTACCA_BENCH_DROP (comma-separated: bend,
 /// pressure, ccN), to find which controllers a difference between the engines comes from.
 let droppedMessages: (MidiMessage) -> Bool = {
@@ -163,15 +137,22 @@ struct DroppingEngine<Inner: SoundEngine & ~Copyable>: SoundEngine, ~Copyable {
 }
 
 /// Creates the engine (not timed) and renders `frames` of `midi` into the buffers; wall seconds of the render.
+/// What "like for like" gives the native engine of FluidSynth's: its event timing, its pitch
+/// arithmetic, or both (the default; ATTACCA_BENCH_LIKE=timing or =pitch for one).
+let likeForLikeParts = getenv("ATTACCA_BENCH_LIKE").map { String(cString: $0) } ?? "timing,pitch"
+
+/// `likeForLike` gives the native engine FluidSynth's event timing (`BlockQuantizedEngine`) and pitch
+/// arithmetic (`SynthesizerSettings.PitchArithmetic.fluidSynth`), as `likeForLikeParts` says.
 func timedRender(_ kind: EngineKind, font: SoundFont, fontPath: String, midi: MidiFile, frames: Int,
-                 left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
+                 left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, likeForLike: Bool = false,
                  countAllocations: Bool = false, allocations: inout Int64) throws -> Double {
     switch kind {
     case .native:
-        var engine = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain,
-                                                                               velocityToFilterModulator: false))
-        if quantizeNative {
-            var quantized = DroppingEngine(inner: BlockQuantizedEngine(inner: engine))
+        let engine = try Synthesizer(soundFont: font, settings: SynthesizerSettings(
+            sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain, velocityToFilterModulator: false,
+            pitchArithmetic: likeForLike && likeForLikeParts.contains("pitch") ? .fluidSynth : .exact))
+        if likeForLike && likeForLikeParts.contains("timing") {
+            var quantized = DroppingEngine(inner: BlockQuantizedEngine(engine))
             return renderFile(&quantized, midi, frames: frames, left: left, right: right,
                               countAllocations: countAllocations, allocations: &allocations)
         }
@@ -294,19 +275,24 @@ func compare(_ arguments: ArraySlice<String>) throws -> Int32 {
     for midiPath in arguments.dropFirst() {
         let inputs = try Inputs(fontPath, midiPath, tail: 1)
         var unused: Int64 = 0
-        _ = try timedRender(.native, font: inputs.font, fontPath: fontPath, midi: inputs.midi, frames: inputs.frames,
-                            left: inputs.left, right: inputs.right, allocations: &unused)
-        let native = inputs.channels
         _ = try timedRender(.fluidsynth, font: inputs.font, fontPath: fontPath, midi: inputs.midi, frames: inputs.frames,
                             left: inputs.left, right: inputs.right, allocations: &unused)
         let fluid = inputs.channels
-        print("  \(midiPath): \(comparison.compare(native, fluid))")
-        // Where they differ: the same metrics over 2-second segments.
-        let segment = 2 * sampleRate
-        for start in stride(from: 0, to: inputs.frames, by: segment) {
-            let end = min(start + segment, inputs.frames)
-            let slice = { (signal: [[Float]]) in signal.map { Array($0[start..<end]) } }
-            print("    \(start / sampleRate)-\(end / sampleRate) s: \(comparison.compare(slice(native), slice(fluid)))")
+        for likeForLike in [false, true] {
+            _ = try timedRender(.native, font: inputs.font, fontPath: fontPath, midi: inputs.midi, frames: inputs.frames,
+                                left: inputs.left, right: inputs.right, likeForLike: likeForLike, allocations: &unused)
+            let native = inputs.channels
+            let parts = likeForLikeParts == "timing" ? "event timing" : likeForLikeParts == "pitch" ? "pitch arithmetic"
+                : "event timing and pitch arithmetic"
+            let how = likeForLike ? "like for like (FluidSynth's \(parts))" : "as it plays"
+            print("  \(midiPath), native \(how): \(comparison.compare(native, fluid))")
+            // Where they differ: the same metrics over 2-second segments.
+            let segment = 2 * sampleRate
+            for start in stride(from: 0, to: inputs.frames, by: segment) {
+                let end = min(start + segment, inputs.frames)
+                let slice = { (signal: [[Float]]) in signal.map { Array($0[start..<end]) } }
+                print("    \(start / sampleRate)-\(end / sampleRate) s: \(comparison.compare(slice(native), slice(fluid)))")
+            }
         }
     }
     return 0

@@ -4,8 +4,9 @@ import Testing
 
 /// Pitch: a rendered note measures the frequency the SF2 pitch rules give.
 @Suite struct TuningTests {
-    func measure(_ font: SoundFont, key: Int, messages: [MidiMessage] = [], sampleRate: Int = 48000) throws -> Double {
-        var synth = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate))
+    func measure(_ font: SoundFont, key: Int, messages: [MidiMessage] = [], sampleRate: Int = 48000,
+                 pitchArithmetic: SynthesizerSettings.PitchArithmetic = .exact) throws -> Double {
+        var synth = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, pitchArithmetic: pitchArithmetic))
         for message in messages { synth.send(message) }
         synth.send(.noteOn(channel: 0, key: key, velocity: 100))
         let out = Measure.render(&synth, frames: sampleRate * 2)
@@ -78,6 +79,24 @@ import Testing
         ]
         let down = try measure(font, key: 69, messages: rpn)
         #expect(abs(down - 220) < 0.1, "measured \(down)")
+    }
+
+    /// FluidSynth's pitch arithmetic: sensitivity / 128, then the pitch truncated to whole cents.
+    /// 12 semitones, full up bend: 12700 × 12/128 × 8191/8192 = 1190.48 cents, 8090.48 in all,
+    /// played as 8090 cents: 874.97 Hz (untruncated 875.21 Hz; exact semitones 879.94 Hz).
+    @Test func fluidSynthPitchArithmetic() throws {
+        let messages: [MidiMessage] = [
+            .controlChange(channel: 0, controller: 101, value: 0), .controlChange(channel: 0, controller: 100, value: 0),
+            .controlChange(channel: 0, controller: 6, value: 12), .controlChange(channel: 0, controller: 38, value: 0),
+            .pitchBend(channel: 0, value: 16383),
+        ]
+        let font = TestSoundFont.a440()
+        let fluid = try measure(font, key: 69, messages: messages, pitchArithmetic: .fluidSynth)
+        #expect(abs(fluid - 440 * pow(2, 1190.0 / 1200)) < 0.1, "measured \(fluid)")
+        let exact = try measure(font, key: 69, messages: messages)
+        #expect(abs(exact - 440 * pow(2, 1200 * (8191.0 / 8192) / 1200)) < 0.1, "measured \(exact)")
+        // Whole-cent pitches are the same either way.
+        #expect(abs(try measure(font, key: 76, pitchArithmetic: .fluidSynth) - 440 * pow(2, 7.0 / 12)) < 0.1)
     }
 
     @Test func rpnCoarseAndFineTuning() throws {

@@ -28,20 +28,39 @@ enum FontChoice: String, CustomStringConvertible, CaseIterable {
 @Suite(.serialized) struct EngineComparisonTests {
     static let examples = ExampleMidiFiles.all()
 
-    /// (minimum envelope correlation, maximum log-spectral distance in dB) per font and file: the
-    /// issue's goals (0.97, 4 dB) where the engine meets them, otherwise a margin beyond what was
-    /// measured so regressions are caught.
+    /// (minimum envelope correlation, maximum log-spectral distance in dB) per font and file, the
+    /// native engine as it plays: the goals (0.97, 4 dB) where the engine meets them,
+    /// otherwise a margin beyond what was measured so regressions are caught. dense.mid misses the
+    /// distance goal because the native engine starts each note at its own frame and FluidSynth at
+    /// its next 64-frame block: notes an octave apart share partials, which add up differently
+    /// when the notes start a few frames apart (docs/COMPARISON.md).
     static let floors: [String: (correlation: Double, distance: Double)] = [
         // Measured with velocityToFilterModulator off (FluidSynth makes that default modulator 0).
         "timGM6mb/scale": (0.975, 2.0),           // 0.9796, 1.26 dB
         "timGM6mb/chords-sustain": (0.975, 2.5),  // 0.9794, 1.81 dB
         "timGM6mb/drums": (0.99, 2.6),            // 0.9999, 1.91 dB
-        "timGM6mb/dense": (0.97, 5.3),            // 0.9772, 4.73 dB: above the 4 dB goal already in 0-2 s, before any voice is stolen
+        "timGM6mb/dense": (0.97, 5.3),            // 0.9773, 4.73 dB: above the 4 dB goal, by event timing (see likeForLikeFloors)
         "timGM6mb/a440": (0.995, 1.0),            // 1.0000, 0.23 dB
         "attaccaDefault/scale": (0.99, 2.8),      // 0.9974, 2.12 dB
         "attaccaDefault/chords-sustain": (0.99, 3.8),  // 0.9969, 3.17 dB
         "attaccaDefault/drums": (0.99, 3.2),      // 0.9999, 2.53 dB
-        "attaccaDefault/dense": (0.97, 6.5),      // 0.9799, 5.87 dB: above the 4 dB goal (as above)
+        "attaccaDefault/dense": (0.97, 6.5),      // 0.9800, 5.76 dB: above the 4 dB goal (as above)
+        "attaccaDefault/a440": (0.995, 2.0),      // 1.0000, 1.37 dB
+    ]
+
+    /// The same with the native engine given FluidSynth's event timing and pitch arithmetic
+    /// (`renderNativeLikeForLike`): every file within the goals, with a margin beyond what
+    /// was measured.
+    static let likeForLikeFloors: [String: (correlation: Double, distance: Double)] = [
+        "timGM6mb/scale": (0.995, 1.0),           // 0.9999, 0.23 dB
+        "timGM6mb/chords-sustain": (0.97, 1.6),   // 0.9750, 1.08 dB
+        "timGM6mb/drums": (0.995, 1.6),           // 1.0000, 1.11 dB
+        "timGM6mb/dense": (0.98, 2.0),            // 0.9873, 1.36 dB
+        "timGM6mb/a440": (0.995, 1.0),            // 1.0000, 0.23 dB
+        "attaccaDefault/scale": (0.995, 1.7),     // 0.9999, 1.21 dB
+        "attaccaDefault/chords-sustain": (0.995, 3.0),  // 0.9998, 2.35 dB
+        "attaccaDefault/drums": (0.995, 2.1),     // 0.9996, 1.53 dB
+        "attaccaDefault/dense": (0.995, 2.6),     // 0.9999, 1.99 dB
         "attaccaDefault/a440": (0.995, 2.0),      // 1.0000, 1.37 dB
     ]
 
@@ -73,6 +92,15 @@ enum FontChoice: String, CustomStringConvertible, CaseIterable {
         return WholeRender.render(&synth, midiFile: midi, excerpt: excerpt)
     }
 
+    /// The native engine with FluidSynth's event timing and pitch arithmetic: what is left to
+    /// differ is the synthesis itself.
+    private static func renderNativeLikeForLike(_ font: SoundFont, _ midi: MidiFile) throws -> [[Float]] {
+        let synth = try Synthesizer(soundFont: font, settings: SynthesizerSettings(
+            sampleRate: sampleRate, gain: gain, velocityToFilterModulator: false, pitchArithmetic: .fluidSynth))
+        var quantized = BlockQuantizedEngine(synth)
+        return WholeRender.render(&quantized, midiFile: midi, excerpt: excerpt)
+    }
+
     private static func renderFluid(_ path: String, _ midi: MidiFile) throws -> [[Float]] {
         var fluid = try FluidSynthEngine(soundFontPath: path, sampleRate: sampleRate, gain: gain)
         return WholeRender.render(&fluid, midiFile: midi, excerpt: excerpt)
@@ -80,17 +108,28 @@ enum FontChoice: String, CustomStringConvertible, CaseIterable {
 
     @Test(arguments: FontChoice.allCases)
     func nativeMatchesFluidSynth(font: FontChoice) throws {
+        try Self.compareExamples(font, floors: Self.floors, renderNative: Self.renderNative)
+    }
+
+    /// Like for like, every example meets the goals, dense.mid included.
+    @Test(arguments: FontChoice.allCases)
+    func nativeLikeForLikeMatchesFluidSynth(font: FontChoice) throws {
+        try Self.compareExamples(font, floors: Self.likeForLikeFloors, renderNative: Self.renderNativeLikeForLike)
+    }
+
+    /// Renders each example with both engines, prints the metrics and checks them against `floors`.
+    private static func compareExamples(_ font: FontChoice, floors: [String: (correlation: Double, distance: Double)],
+                                        renderNative: (SoundFont, MidiFile) throws -> [[Float]]) throws {
         let comparison = AudioComparison(sampleRate: sampleRate)
-        let ran = try Self.withFont(font) { soundFont, path in
-            for example in Self.examples {
+        let ran = try withFont(font) { soundFont, path in
+            for example in examples {
+                let name = "\(font)/\(stem(example.name))"
                 let midi = try MidiFile(bytes: example.bytes)
-                let native = try Self.renderNative(soundFont, midi)
-                let fluid = try Self.renderFluid(path, midi)
-                let result = comparison.compare(native, fluid)
-                print("engine comparison \(font)/\(Self.stem(example.name)): \(result)")
-                let floor = try #require(Self.floors["\(font)/\(Self.stem(example.name))"])
-                #expect(result.envelopeCorrelation >= floor.correlation, "\(font)/\(Self.stem(example.name)): \(result)")
-                #expect(result.logSpectralDistance <= floor.distance, "\(font)/\(Self.stem(example.name)): \(result)")
+                let result = comparison.compare(try renderNative(soundFont, midi), try renderFluid(path, midi))
+                print("engine comparison \(name): \(result)")
+                let floor = try #require(floors[name])
+                #expect(result.envelopeCorrelation >= floor.correlation, "\(name): \(result)")
+                #expect(result.logSpectralDistance <= floor.distance, "\(name): \(result)")
                 #expect(result.envelopeFrames > 20 && result.spectralFrames > 20)  // the render had sound
             }
         }

@@ -7,8 +7,8 @@ private let timGM = "/usr/share/sounds/sf2/TimGM6mb.sf2"
 private let hasTimGM = access(timGM, R_OK) == 0
 
 /// Renders `frameCount` frames in blocks of `blockSize`, applying `events` (absolute frames).
-private func render(_ engine: inout FluidSynthEngine, frameCount: Int, blockSize: Int,
-                    events: [(frame: Int, message: MidiMessage)] = []) -> (left: [Float], right: [Float]) {
+func render<E: SoundEngine & ~Copyable>(_ engine: inout E, frameCount: Int, blockSize: Int,
+                                        events: [(frame: Int, message: MidiMessage)] = []) -> (left: [Float], right: [Float]) {
     var left = [Float](repeating: .nan, count: frameCount), right = left
     var start = 0
     while start < frameCount {

@@ -4,7 +4,8 @@
 /// Evaluation follows FluidSynth 2.3 (`fluid_mod_get_value`): 7-bit sources are normalised by
 /// 128 (so the pan centre 64 maps to exactly 0), the pitch wheel by 16384; a primary source of
 /// "no controller" makes the output 0, a secondary one makes it 1. Pitch wheel sensitivity is
-/// normalised by 127 as the SF2 spec says, so 12700 × sensitivity/127 is 100 cents per semitone.
+/// normalised by 127 as the SF2 spec says, so 12700 × sensitivity/127 is 100 cents per semitone
+/// (by 128 as FluidSynth with `SynthesizerSettings.PitchArithmetic.fluidSynth`).
 struct CompiledModulator: Equatable {
     var source: UInt16
     var amountSource: UInt16
@@ -61,7 +62,7 @@ struct CompiledModulator: Equatable {
                 range = 16384
             case 16:
                 raw = context.pitchWheelSensitivity
-                range = 127
+                range = context.pitchWheelSensitivityRange
             default: return 0
             }
         }

@@ -8,6 +8,9 @@ struct ModulationContext {
     var channelPressure: Int
     /// Pitch wheel sensitivity in semitones (RPN 0, cents as the fraction).
     var pitchWheelSensitivity: Float
+    /// What the sensitivity is divided by: 127 for exact semitones, 128 as FluidSynth
+    /// (`SynthesizerSettings.PitchArithmetic`).
+    var pitchWheelSensitivityRange: Float
     var key: Int
     var velocity: Int
     /// The MIDI key that started the note (poly pressure is looked up by it).
@@ -15,12 +18,13 @@ struct ModulationContext {
 
     @_noLocks
     init(controllers: UnsafePointer<UInt8>, keyPressure: UnsafePointer<UInt8>, pitchBend: Int, channelPressure: Int,
-         pitchWheelSensitivity: Float, key: Int, velocity: Int, noteKey: Int) {
+         pitchWheelSensitivity: Float, pitchWheelSensitivityRange: Float = 127, key: Int, velocity: Int, noteKey: Int) {
         self.controllers = controllers
         self.keyPressure = keyPressure
         self.pitchBend = pitchBend
         self.channelPressure = channelPressure
         self.pitchWheelSensitivity = pitchWheelSensitivity
+        self.pitchWheelSensitivityRange = pitchWheelSensitivityRange
         self.key = key
         self.velocity = velocity
         self.noteKey = noteKey

@@ -81,7 +81,8 @@ extension Synthesizer {
             voice.pointee.begin(generators: UnsafePointer(generators), modulation: UnsafePointer(modulationScratch),
                                 sample: regions.samples[region.sampleIndex], sampleDataCount: sampleDataCount,
                                 has24BitSamples: sampleData24 != nil,
-                                channelState: channels[channel], outputRate: outputRate, outputGain: settings.gain)
+                                channelState: channels[channel], outputRate: outputRate, outputGain: settings.gain,
+                                wholeCentPitch: wholeCentPitch)
             // The sostenuto pedal holds only notes that were down when it was pressed.
         }
     }

@@ -41,6 +41,10 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let groupProduced: UnsafeMutablePointer<Int>
     let outputRate: Double
     let isCubic: Bool
+    /// `SynthesizerSettings.PitchArithmetic`: what pitch wheel sensitivity is divided by (127 or
+    /// 128), and whether voices truncate their pitch to whole cents.
+    let pitchWheelSensitivityRange: Float
+    let wholeCentPitch: Bool
     /// Integer Catmull-Rom weights by fraction (`SampleInterpolation.makeCubicTable`).
     let cubicTable: UnsafeMutablePointer<SIMD4<Int16>>
     /// Frames rendered so far; voices remember the frame they started at.
@@ -94,6 +98,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         groupProduced.initialize(repeating: 0, count: 4)
         outputRate = Double(settings.sampleRate)
         isCubic = settings.interpolation == .cubic
+        pitchWheelSensitivityRange = settings.pitchArithmetic == .fluidSynth ? 128 : 127
+        wholeCentPitch = settings.pitchArithmetic == .fluidSynth
         cubicTable = SampleInterpolation.makeCubicTable()
         for channel in 0..<Self.channelCount {
             (channels + channel).initialize(to: ChannelState(channel: channel))
@@ -265,7 +271,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             controllers: UnsafePointer(controllers + channel * 128),
             keyPressure: UnsafePointer(keyPressure + channel * 128),
             pitchBend: state.pitchBend, channelPressure: state.channelPressure,
-            pitchWheelSensitivity: state.pitchWheelSensitivity(),
+            pitchWheelSensitivity: state.pitchWheelSensitivity(), pitchWheelSensitivityRange: pitchWheelSensitivityRange,
             key: voice.pointee.key, velocity: voice.pointee.velocity, noteKey: voice.pointee.noteKey)
         var k = 0
         while k < region.modulatorCount {

@@ -8,6 +8,19 @@ public struct SynthesizerSettings: Sendable, Equatable {
         case linear
     }
 
+    /// How pitch controllers and pitches become playback rates.
+    public enum PitchArithmetic: Sendable, Equatable {
+        /// Pitch wheel sensitivity in exact semitones (the pitch wheel modulator's 12700 cents ×
+        /// sensitivity / 127: a 2-semitone range bends 200 cents), pitches to the fraction of a cent.
+        case exact
+        /// FluidSynth 2.3's: sensitivity normalised by 128 like any 7-bit source (a 2-semitone range
+        /// bends 198.4 cents, 12 semitones 1190.6), and each pitch truncated to whole cents before it
+        /// becomes a rate (`fluid_ct2hz_real`), 0.5 cent flat on average while a vibrato or a bend
+        /// moves it. For comparisons against the fluidsynth engine: notes an octave apart share
+        /// partials, so a fraction of a cent changes how they beat within a second.
+        case fluidSynth
+    }
+
     /// Output frames per second.
     public var sampleRate: Int = 48000
     /// Voices allocated up front; notes beyond this steal voices.
@@ -27,10 +40,14 @@ public struct SynthesizerSettings: Sendable, Equatable {
     /// Changing it only affects `Synthesizer`s created afterwards (modulators are compiled into
     /// the region table at init).
     public var velocityToFilterModulator: Bool = true
+    /// Exact by default; `.fluidSynth` to compare like with like against the fluidsynth engine.
+    public var pitchArithmetic: PitchArithmetic = .exact
 
     public init(sampleRate: Int = 48000, polyphony: Int = 256, interpolation: Interpolation = .cubic,
-                maximumBlockSize: Int = 4096, gain: Float = 1.0, velocityToFilterModulator: Bool = true) {
+                maximumBlockSize: Int = 4096, gain: Float = 1.0, velocityToFilterModulator: Bool = true,
+                pitchArithmetic: PitchArithmetic = .exact) {
         self.velocityToFilterModulator = velocityToFilterModulator
+        self.pitchArithmetic = pitchArithmetic
         self.sampleRate = sampleRate
         self.polyphony = polyphony
         self.interpolation = interpolation

@@ -43,6 +43,9 @@ struct Voice {
     var rateRatio: Double = 1
     /// Pitch the sample plays at without transposition, in cents (root key × 100 - correction).
     var rootCents: Double = 6000
+    /// Pitches are truncated to whole cents before they become a rate, as FluidSynth's
+    /// (`SynthesizerSettings.PitchArithmetic.fluidSynth`).
+    var wholeCentPitch = false
 
     // MARK: Modulated parameters (recomputed when the channel's controllers change)
     var pitchCents: Double = 6000
@@ -96,7 +99,7 @@ struct Voice {
     @inline(__always)
     mutating func begin(generators g: UnsafePointer<Float>, modulation m: UnsafePointer<Float>,
                         sample: SampleInfo, sampleDataCount: Int, has24BitSamples: Bool, channelState: ChannelState,
-                        outputRate: Double, outputGain: Float) {
+                        outputRate: Double, outputGain: Float, wholeCentPitch: Bool) {
         @inline(__always) func value(_ index: Int) -> Float {
             g[index] + m[index]
         }
@@ -124,6 +127,7 @@ struct Voice {
         let overridingRoot = Int(g[58 /* overridingRootKey */])
         let rootKey = overridingRoot >= 0 ? overridingRoot : (sample.originalPitch <= 127 ? sample.originalPitch : 60)
         rootCents = Double(rootKey * 100 - sample.pitchCorrection)
+        self.wholeCentPitch = wholeCentPitch
         exclusiveClass = Int(g[57 /* exclusiveClass */])
         amplitudeScale = outputGain / (has24BitSamples ? 8388608 : 32768)
 
@@ -269,7 +273,9 @@ struct Voice {
                                         + modulationEnvelope.value * modEnvToPitch)
         if pitch != cachedPitch {
             cachedPitch = pitch
-            cachedIncrement = FastMath.exp2((pitch - rootCents) * (1.0 / 1200)) * rateRatio
+            // fluid_ct2hz_real truncates positive cents (an unsigned conversion); NaN stays as it is.
+            let cents = wholeCentPitch && pitch >= 0 && pitch < 1e9 ? Double(Int(pitch)) : pitch
+            cachedIncrement = FastMath.exp2((cents - rootCents) * (1.0 / 1200)) * rateRatio
             if cachedIncrement > 1024 { cachedIncrement = 1024 }  // keeps the 32.32 step in range
         }
         let increment = cachedIncrement
