@@ -72,6 +72,43 @@ import Testing
         #expect(synth.voiceSnapshots.allSatisfy { $0.isReleased })
     }
 
+    /// FluidSynth's rule: restriking a key is a note-off for its old voice, so under the sustain
+    /// pedal the old voice keeps sounding beside the new one until the pedal goes up.
+    @Test func restrikingAKeyUnderTheSustainPedalKeepsItsOldVoice() throws {
+        var synth = try Synthesizer(soundFont: TestSoundFont.a440())
+        synth.send(.controlChange(channel: 0, controller: 64, value: 127))
+        synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+        synth.send(.noteOff(channel: 0, key: 69))
+        synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+        var voices = synth.voiceSnapshots
+        #expect(voices.count == 2)
+        #expect(voices.allSatisfy { !$0.isReleased })
+        synth.send(.noteOff(channel: 0, key: 69))
+        synth.send(.controlChange(channel: 0, controller: 64, value: 0))
+        voices = synth.voiceSnapshots
+        #expect(voices.count == 2 && voices.allSatisfy { $0.isReleased })
+    }
+
+    /// A key the sostenuto pedal holds stays held when it is struck again: the new voice keeps
+    /// sounding after its key goes up, like the old one, until the pedal goes up (a piano's damper
+    /// stays lifted; FluidSynth gives the new voice the held one's id).
+    @Test func sostenutoHoldsAKeyStruckAgain() throws {
+        var synth = try Synthesizer(soundFont: TestSoundFont.a440())
+        synth.send(.noteOn(channel: 0, key: 60, velocity: 100))
+        synth.send(.controlChange(channel: 0, controller: 66, value: 127))
+        synth.send(.noteOff(channel: 0, key: 60))
+        synth.send(.noteOn(channel: 0, key: 60, velocity: 100))
+        synth.send(.noteOff(channel: 0, key: 60))
+        synth.send(.noteOn(channel: 0, key: 64, velocity: 100))  // struck after the pedal: not held
+        synth.send(.noteOff(channel: 0, key: 64))
+        let held = synth.voiceSnapshots
+        #expect(held.filter { $0.key == 60 }.count == 2)
+        #expect(held.filter { $0.key == 60 }.allSatisfy { !$0.isReleased })
+        #expect(held.first { $0.key == 64 }?.isReleased == true)
+        synth.send(.controlChange(channel: 0, controller: 66, value: 0))
+        #expect(synth.voiceSnapshots.allSatisfy { $0.isReleased })
+    }
+
     @Test func exclusiveClassKillsSameClassOnChannel() throws {
         let font = TestSoundFont.a440(instrumentGenerators: [(.exclusiveClass, 1), (.releaseVolEnv, 2400)])
         var synth = try Synthesizer(soundFont: font)

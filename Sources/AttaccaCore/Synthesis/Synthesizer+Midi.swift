@@ -41,12 +41,17 @@ extension Synthesizer {
         let noteID = noteSerial
         let voices = pool.voices
 
-        // FluidSynth: restriking a key releases the voices it still has on this channel.
+        // FluidSynth (fluid_synth_release_voice_on_same_note_LOCAL): restriking a key is a note-off
+        // for the voices the key still has on this channel, so a pedal keeps them sounding; and when
+        // the sostenuto pedal holds the key, it holds the new voices too, as a piano's sostenuto
+        // keeps the damper of a string up however often its key is struck.
+        var heldBySostenuto = false
         for i in 0..<pool.capacity where voices[i].isActive && voices[i].channel == channel
-            && voices[i].noteKey == key && !voices[i].isReleased {
-            voices[i].release()
-            voices[i].noteOffReceived = true
+            && voices[i].noteKey == key && !voices[i].isReleased
+            && voices[i].isSostenutoHeld && voices[i].noteOffReceived {
+            heldBySostenuto = true
         }
+        noteOff(channel: channel, key: key)
 
         let first = regions.presetRegionStart[preset]
         let last = first + regions.presetRegionCount[preset]
@@ -83,7 +88,9 @@ extension Synthesizer {
                                 has24BitSamples: sampleData24 != nil,
                                 channelState: channels[channel], outputRate: outputRate, outputGain: settings.gain,
                                 wholeCentPitch: wholeCentPitch)
-            // The sostenuto pedal holds only notes that were down when it was pressed.
+            // The sostenuto pedal holds only notes that were down when it was pressed, and keys it
+            // held that are struck again.
+            voice.pointee.isSostenutoHeld = heldBySostenuto
         }
     }
 
