@@ -56,6 +56,42 @@ import Testing
         #expect(g.max()! - g.min()! < 0.5)
     }
 
+    /// The mean of the instantaneous frequencies whose periods start within `window` (seconds).
+    func frequency(_ signal: [Float], around time: Double, window: Double = 0.01) -> Double {
+        let from = Int((time - window / 2) * 48000)
+        let f = instantaneousFrequencies(Array(signal[from..<(from + Int(window * 48000))]), from: 0)
+        return f.reduce(0, +) / Double(f.count)
+    }
+
+    /// SF2 2.04 §8.1.2 #26: the modulation envelope's attack is convex, "nominally such that when
+    /// applied to a decibel or semitone parameter, the result is linear in amplitude or Hz". Halfway
+    /// through a 2 s attack on 1200 cents of pitch the curve is at 1 + (5/12)·log10(0.5) = 0.8746
+    /// (FluidSynth's convex table), 1049.5 cents: 812 Hz where a linear attack gives 622 Hz.
+    @Test func modulationEnvelopeAttackIsConvex() throws {
+        let font = TestSoundFont.a440(instrumentGenerators: [(.modEnvToPitch, 1200), (.attackModEnv, 1200), (.holdModEnv, 2400)])
+        var synth = try Synthesizer(soundFont: font)
+        synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+        let out = Measure.render(&synth, frames: 60000).left
+        let expected = 440 * pow(2, 1200 * (1 + 5.0 / 12 * log10(0.5)) / 1200)
+        let measured = frequency(out, around: 1.0)
+        #expect(abs(measured - expected) < 3, "measured \(measured), expected \(expected)")
+    }
+
+    /// A note released during the modulation envelope's attack goes on from the pitch the convex
+    /// curve had reached, not from the linear value under it (which would drop 450 cents here).
+    @Test func releaseDuringModulationAttackKeepsThePitch() throws {
+        let font = TestSoundFont.a440(instrumentGenerators: [
+            (.modEnvToPitch, 1200), (.attackModEnv, 1200), (.releaseModEnv, 2400), (.releaseVolEnv, 2400)])
+        var synth = try Synthesizer(soundFont: font)
+        synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+        let before = Measure.render(&synth, frames: 48000).left
+        synth.send(.noteOff(channel: 0, key: 69))
+        let after = Measure.render(&synth, frames: 4800).left
+        let last = frequency(before, around: 0.995), first = frequency(after, around: 0.005)
+        #expect(abs(first - last) < 10, "before \(last) Hz, after \(first) Hz")
+        #expect(last > 780)
+    }
+
     /// -12000 timecents, the SF2 default LFO delay, is 2^-10 s (47 frames at 48 kHz), not no delay:
     /// SF2 2.04 §8.1.3 gives no instant value below it, and FluidSynth holds its LFOs for 46 frames.
     @Test func lfoDelayAtItsMinimumIsAMillisecond() throws {

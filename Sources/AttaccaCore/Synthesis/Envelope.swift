@@ -2,7 +2,8 @@
 /// decay falls linearly to `sustainLevel` at a slope of 1 per `decay` time, release falls at 1
 /// per `release` time from wherever it is. The volume envelope reads `value` as amplitude in
 /// attack and as 1 - attenuation/960 cB afterwards (linear in dB); the modulation envelope
-/// reads it linearly. Times are whole samples, advanced per sub-block.
+/// reads it through the convex curve in attack and linearly afterwards (`modulationValue`).
+/// Times are whole samples, advanced per sub-block.
 struct Envelope {
     enum Stage: UInt8 {
         case delay, attack, hold, decay, sustain, release, finished
@@ -26,6 +27,16 @@ struct Envelope {
         case .delay, .attack: return true
         default: return false
         }
+    }
+
+    /// The value as the modulation envelope applies it to pitch and filter cutoff: through the
+    /// SF2 convex curve during the attack (SF2 2.04 §8.1.2 #26 as FluidSynth 2.3 reads it,
+    /// `fluid_rvoice_write`), as it is in the other stages.
+    @_noLocks
+    @inline(__always)
+    func modulationValue() -> Float {
+        if case .attack = stage { return CompiledModulator.convex(127 * value) }
+        return value
     }
 
     @_noLocks

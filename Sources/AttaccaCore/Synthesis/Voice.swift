@@ -217,6 +217,8 @@ struct Voice {
             volumeEnvelope.value = Float(converted)
         }
         volumeEnvelope.release()
+        // The release goes on from the value the attack's convex curve had reached, as FluidSynth's.
+        modulationEnvelope.value = min(max(modulationEnvelope.modulationValue(), 0), 1)
         modulationEnvelope.release()
         isReleased = true
     }
@@ -269,8 +271,9 @@ struct Voice {
         let scaled = targetAmplitude * amplitudeScale
         let targetLeft = scaled * panLeft, targetRight = scaled * panRight
 
+        let modulation = modulationEnvelope.modulationValue()
         let pitch = pitchCents + Double(modLfo.value * modLfoToPitch + vibLfo.value * vibLfoToPitch
-                                        + modulationEnvelope.value * modEnvToPitch)
+                                        + modulation * modEnvToPitch)
         if pitch != cachedPitch {
             cachedPitch = pitch
             // fluid_ct2hz_real truncates positive cents (an unsigned conversion); NaN stays as it is.
@@ -279,7 +282,7 @@ struct Voice {
             if cachedIncrement > 1024 { cachedIncrement = 1024 }  // keeps the 32.32 step in range
         }
         let increment = cachedIncrement
-        filter.update(cutoffCents: filterCutoffCents + Double(modLfo.value * modLfoToFilter + modulationEnvelope.value * modEnvToFilter),
+        filter.update(cutoffCents: filterCutoffCents + Double(modLfo.value * modLfoToFilter + modulation * modEnvToFilter),
                       sampleRate: outputRate, count: count)
         filter.setBypassed(filter.isOpen && !filter.isGliding && modLfoToFilter == 0 && modEnvToFilter == 0)
 
