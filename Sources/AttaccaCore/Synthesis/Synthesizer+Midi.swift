@@ -46,12 +46,15 @@ extension Synthesizer {
         // the sostenuto pedal holds the key, it holds the new voices too, as a piano's sostenuto
         // keeps the damper of a string up however often its key is struck.
         var heldBySostenuto = false
+        let sustain = channels[channel].sustain
         for i in 0..<pool.capacity where voices[i].isActive && voices[i].channel == channel
-            && voices[i].noteKey == key && !voices[i].isReleased
-            && voices[i].isSostenutoHeld && voices[i].noteOffReceived {
-            heldBySostenuto = true
+            && voices[i].noteKey == key && !voices[i].isReleased {
+            if voices[i].noteOffReceived {
+                heldBySostenuto = heldBySostenuto || voices[i].isSostenutoHeld
+            } else {
+                voices[i].endNote(sustain: sustain)
+            }
         }
-        noteOff(channel: channel, key: key)
 
         let first = regions.presetRegionStart[preset]
         let last = first + regions.presetRegionCount[preset]
@@ -101,13 +104,7 @@ extension Synthesizer {
         let sustain = channels[channel].sustain
         for i in 0..<pool.capacity where voices[i].isActive && voices[i].channel == channel
             && voices[i].noteKey == key && !voices[i].noteOffReceived && !voices[i].isReleased {
-            voices[i].noteOffReceived = true
-            if voices[i].isSostenutoHeld { continue }
-            if sustain {
-                voices[i].isSustained = true
-            } else {
-                voices[i].release()
-            }
+            voices[i].endNote(sustain: sustain)
         }
     }
 

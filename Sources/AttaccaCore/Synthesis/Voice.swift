@@ -223,6 +223,16 @@ struct Voice {
         isReleased = true
     }
 
+    /// The note-off of a voice whose key was down: held on by the sostenuto pedal that caught it,
+    /// sustained by the sustain pedal, or released.
+    @_noLocks
+    @inline(__always)
+    mutating func endNote(sustain: Bool) {
+        noteOffReceived = true
+        if isSostenutoHeld { return }
+        if sustain { isSustained = true } else { release() }
+    }
+
     /// First half of rendering one sub-block of `count` frames (at most 64): advances envelopes
     /// and LFOs, sets the gain targets and filter cutoff, and interpolates the sample into
     /// `scratch`. Returns the number of points written (fewer if an unlooped sample ended).
