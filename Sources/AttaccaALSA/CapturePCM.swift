@@ -160,6 +160,16 @@ public struct CapturePCM: ~Copyable {
         return Self.captureTime(ofFrame: index, statusNanoseconds: now.stamp, framesRead: framesRead, available: now.position - framesRead, rate: rate)
     }
 
+    /// When frame `index` was captured by a status read now, never by the calibration: at
+    /// `htstamp` the device is capturing frame `framesRead + avail`. The plain method, which on a
+    /// pointer that moves in steps is as good as the stamp of the last step. nil if the status
+    /// cannot be read.
+    public mutating func captureTimeByStatus(ofFrame index: Int64) -> Int64? {
+        guard let now = status() else { return nil }
+        return Self.captureTime(ofFrame: index, statusNanoseconds: now.stamp, framesRead: framesRead,
+                                available: now.position - framesRead, rate: rate)
+    }
+
     /// The mapping `captureTime(ofFrame:)` uses, on plain numbers.
     public static func captureTime(ofFrame index: Int64, statusNanoseconds: Int64, framesRead: Int64, available: Int64, rate: Int) -> Int64 {
         statusNanoseconds - (framesRead + available - index) * 1_000_000_000 / Int64(max(rate, 1))

@@ -222,7 +222,14 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
     /// `-EAGAIN` when the kernel's pool of scheduled events is full (send it again later), or
     /// another negative errno.
     public func scheduleToSelf(_ message: MidiMessage, atQueueNanoseconds queueNanoseconds: Int64) -> Int32 {
-        var event = Self.event(message, from: address.port, to: address)
+        schedule(message, to: address, atQueueNanoseconds: queueNanoseconds)
+    }
+
+    /// Schedules `message` on Attacca's queue for `destination`, delivered by the kernel when the
+    /// queue's real time reaches `queueNanoseconds`: how a sequencer player (`aplaymidi`) sends.
+    /// Returns 0, `-EAGAIN` when the pool of scheduled events is full, or another negative errno.
+    public func schedule(_ message: MidiMessage, to destination: SequencerAddress, atQueueNanoseconds queueNanoseconds: Int64) -> Int32 {
+        var event = Self.event(message, from: address.port, to: destination)
         let time = max(queueNanoseconds, 0)
         attacca_seq_ev_schedule_real(&event, queue, UInt32(time / 1_000_000_000), UInt32(time % 1_000_000_000))
         return min(snd_seq_event_output_direct(handle, &event), 0)

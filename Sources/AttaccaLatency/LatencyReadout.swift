@@ -15,13 +15,21 @@ public enum LatencyReadout {
         if !setup.mode.isEmpty { head += ", mode \(setup.mode)" }
         if let lead = report.renderLeadMilliseconds { head += ", render lead \(ms(lead)) ms" }
         lines.append(head)
-        lines.append("notes \(report.notes)  unmeasured \(report.unmeasured)  xruns \(report.xruns)")
+        if let unheard = report.unheard {
+            lines.append("notes \(report.notes)  not heard \(unheard)  capture overruns \(report.xruns)" + (report.input.map { "  sent by \($0)" } ?? ""))
+        } else {
+            lines.append("notes \(report.notes)  unmeasured \(report.unmeasured)  xruns \(report.xruns)")
+        }
         guard let total = report.total else {
             lines.append("no note measured yet: play some notes")
             return lines
         }
         lines.append("total ms: min \(ms(total.minimum))  p50 \(ms(total.p50))  p90 \(ms(total.p90))  p99 \(ms(total.p99))"
             + "  max \(ms(total.maximum))  jitter (p99-p1) \(ms(total.jitter))")
+        if let level = report.levelOnset, let threshold = report.levelOnsetThreshold {
+            lines.append("first sample above \(String(format: "%.4f", threshold)) ms: min \(ms(level.minimum))  p50 \(ms(level.p50))"
+                + "  p90 \(ms(level.p90))  max \(ms(level.maximum))")
+        }
         if !report.stages.isEmpty {
             let parts = report.stages.map { "\($0.stage.rawValue) \(ms($0.summary.mean)) (\(Int(($0.share * 100).rounded()))%)" }
             lines.append("stages, mean ms: " + parts.joined(separator: "  "))

@@ -18,6 +18,15 @@ public struct LatencyReport: Codable, Equatable, Sendable {
     /// How long before the device needed it the player rendered its last period (its render
     /// lead, `attacca play --render-lead`); nil without one (off, constant mode, a loopback).
     public var renderLeadMilliseconds: Double?
+    /// A loopback measurement's notes with no onset within the timeout; nil for the player's report.
+    public var unheard: Int?
+    /// A loopback measurement's notes by the plain onset: the first sample above
+    /// `levelOnsetThreshold` (linear), timed by the capture status read after it.
+    public var levelOnset: LatencySummary?
+    public var levelOnsetThreshold: Double?
+    /// A loopback measurement's notes one by one, and how they were sent (`LoopbackInput`).
+    public var loopbackNotes: [LoopbackNote]?
+    public var input: String?
 
     public init(setup: LatencySetup, notes: Int, unmeasured: Int, xruns: Int, total: LatencySummary?,
                 stages: [LatencyStageSummary], histogram: [LatencyBin]) {

@@ -12,14 +12,24 @@ public struct LoopbackSettings: Sendable {
     public var targetPeriodCount: Int
     public var notes: Int
     public var channel: Int = 0
-    public var key: Int = 60
+    /// The keys played, in turn (one key: the same note every time).
+    public var keys: ClosedRange<Int> = 60...60
+    /// A program change sent first (nil: the channel's program as it is).
+    public var program: Int?
+    /// How the notes are sent (`LoopbackInput`); `rawMidiDevice` for `.rawmidi`.
+    public var input: LoopbackInput = .sequencer
+    public var rawMidiDevice: String = "hw:VirMIDI,0"
     public var velocity: Int = 127
     public var thresholdDecibels: Double = -60
+    /// The plain onset's level, linear (0.003 of full scale, -50.5 dBFS): the first sample above
+    /// it, as a simple probe finds a note (`LoopbackNote.levelLatency`).
+    public var levelThreshold: Float = 0.003
     /// Silence (`OnsetDetector.silence`) required before each note.
     public var silenceMilliseconds: Int = 100
-    /// How long each note is held before its note-off.
+    /// How long each note is held after its onset (or after the timeout) before its note-off:
+    /// 0 releases it as soon as it is heard.
     public var holdMilliseconds: Int = 60
-    /// A note not heard within this long counts as unmeasured.
+    /// A note not heard within this long counts as not heard (unmeasured).
     public var timeoutMilliseconds: Int = 1000
 
     public init(target: String, capture: String, rate: Int, periodSize: Int, targetPeriodSize: Int, targetPeriodCount: Int, notes: Int) {
@@ -30,5 +40,10 @@ public struct LoopbackSettings: Sendable {
         self.targetPeriodSize = targetPeriodSize
         self.targetPeriodCount = targetPeriodCount
         self.notes = notes
+    }
+
+    /// The key of note `index` (0-based): the keys in turn.
+    public func key(ofNote index: Int) -> Int {
+        keys.lowerBound + index % keys.count
     }
 }

@@ -67,8 +67,20 @@ struct LatencyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Loopback: onset threshold in dBFS.", valueName: "dB"))
     var threshold: Double = -60
 
-    @Option(help: "Loopback: the MIDI key played (velocity 127).")
-    var key: Int = 60
+    @Option(help: ArgumentHelp("Loopback: the MIDI key played (velocity 127), or keys played in turn (60-71).", valueName: "key"))
+    var key: String = "60"
+
+    @Option(help: ArgumentHelp("Loopback: a program change sent first (0...127).", valueName: "program"))
+    var program: Int?
+
+    @Option(help: ArgumentHelp("Loopback: how notes are sent: sequencer (direct, unscheduled, from a second client), queue (scheduled on the sender's queue, as aplaymidi), rawmidi (bytes into --rawmidi, as a keyboard).", valueName: "kind"))
+    var input: String = "sequencer"
+
+    @Option(help: ArgumentHelp("Loopback: the raw MIDI port for --input rawmidi; the target must listen to its sequencer client.", valueName: "device"))
+    var rawmidi: String = "hw:VirMIDI,0"
+
+    @Option(help: ArgumentHelp("Loopback: how long each note is held after its onset (0: released as soon as heard).", valueName: "ms"))
+    var hold: Int = 60
 
     @Option(help: "Loopback: the MIDI channel (1...16; 10 plays the drum kit).")
     var channel: Int = 1
@@ -81,7 +93,10 @@ struct LatencyCommand: ParsableCommand {
         guard (8000...192_000).contains(rate) else { throw ValidationError("--rate must be between 8000 and 192000 Hz, not \(rate)") }
         guard (-120.0 ... -1.0).contains(threshold) else { throw ValidationError("--threshold must be between -120 and -1 dBFS, not \(threshold)") }
         guard (1...16).contains(channel) else { throw ValidationError("--channel must be between 1 and 16, not \(channel)") }
-        guard (0...127).contains(key) else { throw ValidationError("--key must be between 0 and 127, not \(key)") }
+        guard Self.keys(key) != nil else { throw ValidationError("--key must be a key 0...127 or a range such as 60-71, not '\(key)'") }
+        if let program, !(0...127).contains(program) { throw ValidationError("--program must be between 0 and 127, not \(program)") }
+        guard LoopbackInput(rawValue: input) != nil else { throw ValidationError("--input must be sequencer, queue or rawmidi, not '\(input)'") }
+        guard (0...10_000).contains(hold) else { throw ValidationError("--hold must be between 0 and 10000 ms, not \(hold)") }
         if target.isEmpty || capture.isEmpty { throw ValidationError("--target and --capture need a name") }
         if loopback && reset { throw ValidationError("--reset reads a player; it does not go with --loopback") }
         guard interval >= 0.05 && interval <= 60 else { throw ValidationError("--interval must be between 0.05 and 60 seconds, not \(interval)") }
@@ -126,11 +141,16 @@ struct LatencyCommand: ParsableCommand {
         ALSALibrary.silenceDiagnostics()
         var settings = LoopbackSettings(target: target, capture: capture, rate: rate, periodSize: period,
                                         targetPeriodSize: targetPeriod, targetPeriodCount: targetPeriods, notes: notes)
-        settings.key = key
+        let keys = Self.keys(key)!
+        settings.keys = keys
+        settings.program = program
+        settings.input = LoopbackInput(rawValue: input)!
+        settings.rawMidiDevice = rawmidi
+        settings.holdMilliseconds = hold
         settings.channel = channel - 1
         settings.thresholdDecibels = threshold
         var measurement = LoopbackMeasurement(settings: settings)
-        StandardError.write("attacca: loopback: \(notes) notes (channel \(channel), key \(key), velocity 127) to '\(target)', capturing '\(capture)', "
+        StandardError.write("attacca: loopback: \(notes) notes (channel \(channel), key \(key), velocity 127, sent by \(input)) to '\(target)', capturing '\(capture)', "
             + "onset at \(LatencyReadout.ms(threshold)) dBFS then back to the first sample above one 16-bit step")
         try measurement.run { index, latency in
             if StandardError.isTerminal {
@@ -148,6 +168,14 @@ struct LatencyCommand: ParsableCommand {
             for line in LatencyReadout.lines(report, unicode: isatty(1) == 1) { print(line) }
         }
         if report.notes == 0 { throw CommandFailure("loopback: no note was heard on '\(capture)' within 1 s of its note-on") }
+    }
+
+    /// `60` or `60-71`: the keys a loopback plays in turn; nil when not that.
+    static func keys(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let low = Int(parts[0]), let high = Int(parts[parts.count - 1]),
+              0 <= low, low <= high, high <= 127 else { return nil }
+        return low...high
     }
 
     static func fetch(_ socket: LatencySocket) throws -> LatencyReport {

@@ -17,6 +17,14 @@ import Testing
         return left
     }
 
+    /// Pedal bookkeeping tests send a note-on and its note-off at the same instant; the minimum
+    /// note length (tested on its own below) would hold those releases back by 10 ms.
+    static var releasingAtOnce: SynthesizerSettings {
+        var settings = SynthesizerSettings()
+        settings.minimumNoteMilliseconds = 0
+        return settings
+    }
+
     @Test func noteOnStartsExactlyAtItsFrame() throws {
         let font = TestSoundFont.a440()
         for block in [64, 100, 512, 1024] {
@@ -41,6 +49,45 @@ import Testing
         #expect(synth.activeVoiceCount == 0)
     }
 
+    /// A note-on and its note-off in one period (a drum pad, a key tapped, a player sending both
+    /// at once): the release waits for the minimum note length (10 ms, FluidSynth's
+    /// `synth.min-note-length`), to the sub-block boundary at or after it: 512 frames at 48 kHz.
+    @Test func aNoteOffRightAfterItsNoteOnWaitsForTheMinimumNoteLength() throws {
+        let font = TestSoundFont.a440(instrumentGenerators: [(.attackVolEnv, -7973), (.releaseVolEnv, -7973)])  // 10 ms each
+        var early = try Synthesizer(soundFont: font)
+        let together = renderBlock(&early, frames: 2048, events: [
+            TimedMidiMessage(frame: 0, message: .noteOn(channel: 0, key: 69, velocity: 100)),
+            TimedMidiMessage(frame: 0, message: .noteOff(channel: 0, key: 69))])
+        var late = try Synthesizer(soundFont: font)
+        let held = renderBlock(&late, frames: 2048, events: [
+            TimedMidiMessage(frame: 0, message: .noteOn(channel: 0, key: 69, velocity: 100)),
+            TimedMidiMessage(frame: 512, message: .noteOff(channel: 0, key: 69))])
+        var sustained = try Synthesizer(soundFont: font)
+        let full = Measure.peak(renderBlock(&sustained, frames: 2048, events: [
+            TimedMidiMessage(frame: 0, message: .noteOn(channel: 0, key: 69, velocity: 100))]), 0..<2048)
+        #expect(together == held)
+        #expect(Measure.peak(together, 0..<2048) > full / 2)
+        // Without it the note is released at its first frame: its attack never rises.
+        var settings = SynthesizerSettings()
+        settings.minimumNoteMilliseconds = 0
+        var immediate = try Synthesizer(soundFont: font, settings: settings)
+        let released = renderBlock(&immediate, frames: 2048, events: [
+            TimedMidiMessage(frame: 0, message: .noteOn(channel: 0, key: 69, velocity: 100)),
+            TimedMidiMessage(frame: 0, message: .noteOff(channel: 0, key: 69))])
+        #expect(Measure.peak(released, 0..<2048) < full / 10)
+    }
+
+    /// A note-off after the minimum length releases at its own frame, as before.
+    @Test func aNoteOffAfterTheMinimumNoteLengthIsNotDeferred() throws {
+        let font = TestSoundFont.a440(instrumentGenerators: [(.releaseVolEnv, -12000)])
+        var synth = try Synthesizer(soundFont: font)
+        let out = renderBlock(&synth, frames: 2048, events: [
+            TimedMidiMessage(frame: 0, message: .noteOn(channel: 0, key: 69, velocity: 100)),
+            TimedMidiMessage(frame: 700, message: .noteOff(channel: 0, key: 69))])
+        #expect(Measure.peak(out, 600..<700) > 0.01)
+        #expect(Measure.peak(out, 900..<2048) == 0)
+    }
+
     @Test func sustainPedalHoldsNotesUntilPedalUp() throws {
         var synth = try Synthesizer(soundFont: TestSoundFont.a440())
         synth.send(.controlChange(channel: 0, controller: 64, value: 127))
@@ -59,7 +106,7 @@ import Testing
     }
 
     @Test func sostenutoHoldsOnlyNotesDownWhenPressed() throws {
-        var synth = try Synthesizer(soundFont: TestSoundFont.a440())
+        var synth = try Synthesizer(soundFont: TestSoundFont.a440(), settings: Self.releasingAtOnce)
         synth.send(.noteOn(channel: 0, key: 60, velocity: 100))
         synth.send(.controlChange(channel: 0, controller: 66, value: 127))
         synth.send(.noteOn(channel: 0, key: 64, velocity: 100))
@@ -93,7 +140,7 @@ import Testing
     /// sounding after its key goes up, like the old one, until the pedal goes up (a piano's damper
     /// stays lifted; FluidSynth gives the new voice the held one's id).
     @Test func sostenutoHoldsAKeyStruckAgain() throws {
-        var synth = try Synthesizer(soundFont: TestSoundFont.a440())
+        var synth = try Synthesizer(soundFont: TestSoundFont.a440(), settings: Self.releasingAtOnce)
         synth.send(.noteOn(channel: 0, key: 60, velocity: 100))
         synth.send(.controlChange(channel: 0, controller: 66, value: 127))
         synth.send(.noteOff(channel: 0, key: 60))
@@ -124,7 +171,7 @@ import Testing
     }
 
     @Test func allSoundOffAndAllNotesOff() throws {
-        var synth = try Synthesizer(soundFont: TestSoundFont.a440(instrumentGenerators: [(.releaseVolEnv, 2400)]))
+        var synth = try Synthesizer(soundFont: TestSoundFont.a440(instrumentGenerators: [(.releaseVolEnv, 2400)]), settings: Self.releasingAtOnce)
         for key in 60..<64 { synth.send(.noteOn(channel: 0, key: key, velocity: 100)) }
         synth.send(.controlChange(channel: 0, controller: 123, value: 0))
         #expect(synth.voiceSnapshots.allSatisfy { $0.isReleased })

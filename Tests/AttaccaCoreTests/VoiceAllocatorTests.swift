@@ -19,7 +19,10 @@ import Testing
         }
         #expect(s.activeVoiceCount == 8)
         for key in 40..<80 { s.send(.noteOff(channel: key % 3, key: key)) }
-        // Every sounding voice got its note-off, including those whose note outlived stolen ones.
+        // Every sounding voice got its note-off, including those whose note outlived stolen ones
+        // (the youngest release once they have sounded the minimum note length, 10 ms).
+        #expect(s.voiceSnapshots.allSatisfy { $0.noteOffReceived })
+        _ = Measure.render(&s, frames: 512)
         #expect(s.voiceSnapshots.allSatisfy { $0.isReleased })
         _ = Measure.render(&s, frames: 48000 * 3)
         #expect(s.activeVoiceCount == 0)
@@ -109,6 +112,7 @@ import Testing
         #expect(voices.count == 2)
         #expect(voices.filter(\.isReleased).count == 1)
         s.send(.noteOff(channel: 0, key: 60))
+        _ = Measure.render(&s, frames: 1024)  // past the minimum note length, 10 ms (480 frames)
         #expect(s.voiceSnapshots.allSatisfy { $0.isReleased })
     }
 }

@@ -27,10 +27,10 @@ import Testing
     }
 
     /// Messages held for the next block keep their order: a note-off after its note-on in the same
-    /// block leaves nothing sounding.
+    /// block releases it (once it has sounded the minimum note length, 10 ms: by frame 1024).
     @Test func heldMessagesKeepTheirOrder() throws {
         var quantized = BlockQuantizedEngine(try Synthesizer(soundFont: DefaultSoundFont.make()))
-        let output = render(&quantized, frameCount: 256, blockSize: 256, events: [
+        let output = render(&quantized, frameCount: 1024, blockSize: 256, events: [
             (10, .noteOn(channel: 0, key: 60, velocity: 100)), (20, .noteOff(channel: 0, key: 60)),
             (30, .noteOn(channel: 0, key: 64, velocity: 100)),
         ])

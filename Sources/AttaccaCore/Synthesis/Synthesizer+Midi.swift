@@ -104,7 +104,8 @@ extension Synthesizer {
         let sustain = channels[channel].sustain
         for i in 0..<pool.capacity where voices[i].isActive && voices[i].channel == channel
             && voices[i].noteKey == key && !voices[i].noteOffReceived && !voices[i].isReleased {
-            voices[i].endNote(sustain: sustain)
+            let age = frameClock &- voices[i].startFrame
+            voices[i].endNote(sustain: sustain, tooSoonBy: age < minimumNoteFrames ? Int(minimumNoteFrames - age) : 0)
         }
     }
 

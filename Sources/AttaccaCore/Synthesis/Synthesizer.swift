@@ -49,6 +49,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let cubicTable: UnsafeMutablePointer<SIMD4<Int16>>
     /// Frames rendered so far; voices remember the frame they started at.
     var frameClock: UInt64 = 0
+    /// `SynthesizerSettings.minimumNoteMilliseconds` in frames.
+    let minimumNoteFrames: UInt64
     /// Counts note-ons; voices of one note-on share the number.
     var noteSerial: UInt64 = 0
 
@@ -97,6 +99,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         groupProduced = .allocate(capacity: 4)
         groupProduced.initialize(repeating: 0, count: 4)
         outputRate = Double(settings.sampleRate)
+        minimumNoteFrames = UInt64(max(settings.minimumNoteMilliseconds, 0) * Double(settings.sampleRate) / 1000)
         isCubic = settings.interpolation == .cubic
         pitchWheelSensitivityRange = settings.pitchArithmetic == .fluidSynth ? 128 : 127
         wholeCentPitch = settings.pitchArithmetic == .fluidSynth
@@ -303,7 +306,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             result.append(VoiceSnapshot(
                 channel: v.channel, key: v.noteKey, velocity: v.velocity, isReleased: v.isReleased,
                 isSustained: v.isSustained || (v.noteOffReceived && v.isSostenutoHeld && !v.isReleased),
-                exclusiveClass: v.exclusiveClass, noteID: v.noteID))
+                exclusiveClass: v.exclusiveClass, noteID: v.noteID, noteOffReceived: v.noteOffReceived))
         }
         return result
     }

@@ -30,6 +30,12 @@ public struct SynthesizerSettings: Sendable, Equatable {
     public var maximumBlockSize: Int = 4096
     /// Output gain; 1.0 is as loud as FluidSynth with `synth.gain` 1.0.
     public var gain: Float = 1.0
+    /// The shortest a note sounds before a note-off releases it (FluidSynth's
+    /// `synth.min-note-length`, 10 ms by default): a note-off that comes sooner is held back
+    /// until then, so a note-on and its note-off taken in one period (a drum pad, a staccato
+    /// key, a player sending both at once) are heard, not released at their first frame.
+    /// 0 releases at once.
+    public var minimumNoteMilliseconds: Double = 10
     /// Whether the SF2 2.04 section 8.4.2 default modulator "note-on velocity -> initial filter cutoff"
     /// (-2400 cents, switched by velocity >= 64, with FluidSynth's positive-switch reading) is applied.
     ///

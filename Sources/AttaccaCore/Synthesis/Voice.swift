@@ -27,6 +27,9 @@ struct Voice {
     var noteOffReceived = false
     /// Fade to silence over the next sub-block, then free (all sound off, exclusive class).
     var isKilled = false
+    /// Frames left before a note-off that came too soon releases the voice (the minimum note
+    /// length, `SynthesizerSettings.minimumNoteMilliseconds`); -1 when none is waiting.
+    var deferredReleaseFrames = -1
 
     // MARK: Sample
     var start = 0
@@ -113,6 +116,7 @@ struct Voice {
         isSostenutoHeld = false
         noteOffReceived = false
         isKilled = false
+        deferredReleaseFrames = -1
 
         start = clamp(sample.start + offset(0, 4), 0, sampleDataCount)
         end = clamp(sample.end + offset(1, 12), 0, sampleDataCount)
@@ -227,10 +231,20 @@ struct Voice {
     /// sustained by the sustain pedal, or released.
     @_noLocks
     @inline(__always)
-    mutating func endNote(sustain: Bool) {
+    ///
+    /// `tooSoonBy`: frames the note still lacks of the minimum note length; the release then
+    /// waits that long (at sub-block boundaries), so a note-off that follows its note-on within a
+    /// period (a drum pad, a fast staccato, both in one MIDI packet) still lets the note be heard.
+    mutating func endNote(sustain: Bool, tooSoonBy remaining: Int = 0) {
         noteOffReceived = true
         if isSostenutoHeld { return }
-        if sustain { isSustained = true } else { release() }
+        if sustain {
+            isSustained = true
+        } else if remaining > 0 {
+            deferredReleaseFrames = remaining
+        } else {
+            release()
+        }
     }
 
     /// First half of rendering one sub-block of `count` frames (at most 64): advances envelopes
@@ -241,6 +255,14 @@ struct Voice {
     mutating func prepare(count: Int, scratch: UnsafeMutablePointer<Float>, data: UnsafePointer<Int16>,
                           lowBytes: UnsafePointer<UInt8>?, cubicTable: UnsafePointer<SIMD4<Int16>>,
                           outputRate: Double, cubic: Bool) -> Int {
+        if deferredReleaseFrames >= 0 {
+            if deferredReleaseFrames == 0 {
+                deferredReleaseFrames = -1
+                release()
+            } else {
+                deferredReleaseFrames = deferredReleaseFrames > count ? deferredReleaseFrames - count : 0
+            }
+        }
         // Parameters at the end of this sub-block; gains ramp linearly towards them.
         volumeEnvelope.advance(count)
         modulationEnvelope.advance(count)

@@ -11,4 +11,7 @@ public struct VoiceSnapshot: Equatable, Sendable {
     public var exclusiveClass: Int
     /// Serial number of the note-on that started it (voices of one note share it).
     public var noteID: UInt64
+    /// Its note-off has arrived (it may still sound: a pedal holds it, or it has not yet sounded
+    /// the minimum note length).
+    public var noteOffReceived: Bool = false
 }
