@@ -178,11 +178,12 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
                       events: UnsafeBufferPointer(rebasing: timed[0..<count]))
         let renderTime = device.now() - start
         convert()
+        let deadline = nextPeriodHeardAt
         let written = device.write(output, frameCount: periodSize)
         if written < 0 {
             // The period is lost with its notes' timing: no records for it.
             if !recover(from: Int32(truncatingIfNeeded: written)) { return false }
-        } else if device.readStatus(into: &lastStatus) == 0 {
+        } else if recordSlack(deadline: deadline), device.readStatus(into: &lastStatus) == 0 {
             nextPeriodHeardAt = lastStatus.timestampNanoseconds > 0
                 ? lastStatus.timestampNanoseconds + Int64(lastStatus.delay) * 1_000_000_000 / rate : 0
             if let records = latencyRecords { recordLatency(count: count, drainedAt: start, into: records) }
@@ -193,6 +194,14 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         if leadKind == 1 { measureForLead(cycle: device.now() - start, render: renderTime, voices: voices) }
         monitor.recordPeriod(renderNanoseconds: Int(renderTime), voices: voices, events: count,
                              leadNanoseconds: Int(leadNanoseconds))
+        return true
+    }
+
+    /// Tells the monitor how long before `deadline` (the time the device needs the period just
+    /// written, by its own clock; 0 when unknown) the write returned. Always true.
+    @inline(__always)
+    func recordSlack(deadline: Int64) -> Bool {
+        if deadline > 0 { monitor.recordSlack(Int(deadline - device.now())) }
         return true
     }
 

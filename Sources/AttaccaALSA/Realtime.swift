@@ -16,6 +16,15 @@ public enum Realtime {
         return String(cString: strerror(errno))
     }
 
+    /// Moves the calling thread to `SCHED_FIFO` at `priority`. Returns nil, or the errno text
+    /// when refused (it then stays as it was).
+    public static func makeCurrentThreadRealtime(priority: Int32) -> String? {
+        var parameters = sched_param()
+        parameters.sched_priority = priority
+        let code = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
+        return code == 0 ? nil : String(cString: strerror(code))
+    }
+
     /// The range `SCHED_FIFO` priorities take here (1...99 on Linux).
     public static var fifoPriorities: ClosedRange<Int32> {
         sched_get_priority_min(SCHED_FIFO)...sched_get_priority_max(SCHED_FIFO)

@@ -130,6 +130,11 @@ struct PlayCommand: ParsableCommand {
         if !quiet {
             StandardError.write("attacca: stopped after \(outcome.periods) periods")
         }
+        if let slack = outcome.minimumSlackNanoseconds {
+            // How close the audio thread came to an underrun: the render lead's real margin.
+            let ms = Double(slack) / 1e6
+            StandardError.write("closest to an underrun: \(ms < 0 ? "-" : "")\(String(format3: abs(ms))) ms before the device needed a period")
+        }
         // Always, --quiet included, in this order with xruns last: scripts (the VM harness) read them.
         StandardError.write("events: \(outcome.received) received, \(outcome.dropped) dropped")
         StandardError.write("voices sounding at stop: \(outcome.voicesAtStop)")

@@ -50,6 +50,8 @@ struct PlayJob: EngineVisitor {
         var dropped: Int
         /// Voices sounding when the stop was requested, before all notes were silenced.
         var voicesAtStop: Int
+        /// The least time a period was written before the device needed it (`AudioMonitor`).
+        var minimumSlackNanoseconds: Int?
     }
 
     func visit<E: SoundEngine & ~Copyable>(_ engine: inout E) throws -> Outcome {
@@ -78,9 +80,15 @@ struct PlayJob: EngineVisitor {
             let memoryRefusal = Realtime.lockMemory()
             session.locksMemoryOnReopen = memoryRefusal == nil
             let refusal = try session.start()
-            if memoryRefusal != nil || refusal != nil {
+            // MIDI input is read on this thread: real-time too, below the audio thread (FluidSynth
+            // runs its MIDI thread at 50 under its audio thread's 60), so that a busy system (a
+            // compiler, a browser, another program's real-time threads below ours) cannot hold a
+            // note-on back until its note-off has come too.
+            let inputRefusal = priority.flatMap { refusal == nil ? Realtime.makeCurrentThreadRealtime(priority: Self.inputPriority(below: $0)) : nil }
+            if memoryRefusal != nil || refusal != nil || inputRefusal != nil {
                 var refused: [String] = []
                 if let refusal, let priority { refused.append("SCHED_FIFO priority \(priority) (\(refusal))") }
+                if let inputRefusal, let priority { refused.append("SCHED_FIFO priority \(Self.inputPriority(below: priority)) for MIDI input (\(inputRefusal))") }
                 if let memoryRefusal { refused.append("locking memory (\(memoryRefusal))") }
                 StandardError.write("attacca: warning: the system refused \(refused.joined(separator: " and ")); \(Realtime.advice)")
             }
@@ -148,12 +156,13 @@ struct PlayJob: EngineVisitor {
 
             // The file's events: scheduled up to `scheduleAhead` ahead, or, without a queue,
             // those that are due, stamped with their own time (exact placement).
+            var poolFull = false
             while next < events.count {
                 let offset = Self.nanoseconds(events[next].time)
                 if let sequencer, let queueTimeOfStart = queueStart {
                     if start + offset > now + Self.scheduleAheadNanoseconds { break }
                     let code = sequencer.pointee.scheduleToSelf(events[next].message, atQueueNanoseconds: queueTimeOfStart + offset)
-                    if code == -EAGAIN { break }  // the kernel's pool is full: the rest on a later turn
+                    if code == -EAGAIN { poolFull = true; break }  // the kernel's pool is full: the rest on a later turn
                     if code < 0 {
                         // Never seen; the queue is Attacca's own. The rest goes straight to the ring.
                         StandardError.write("attacca: warning: cannot schedule the MIDI file on the sequencer queue "
@@ -184,7 +193,8 @@ struct PlayJob: EngineVisitor {
             var wait: Int64 = 10_000_000
             if next < events.count {
                 let ahead = queueStart == nil ? 0 : Self.scheduleAheadNanoseconds
-                wait = min(wait, max(start + Self.nanoseconds(events[next].time) - ahead - now, 0))
+                // A full pool frees as the queue plays: 1 ms, not a spin (this thread is real-time).
+                wait = min(wait, max(start + Self.nanoseconds(events[next].time) - ahead - now, poolFull ? 1_000_000 : 0))
             }
             if let sequencer {
                 sequencer.pointee.receive(
@@ -216,8 +226,12 @@ struct PlayJob: EngineVisitor {
         session.stop()
         return Outcome(interrupted: InterruptFlag.isRaised, failureCode: failureCode, xruns: monitor.xruns,
                        periods: monitor.periods, received: received,
-                       dropped: ring.dropped + droppedWhileAway + session.discardedEvents, voicesAtStop: voicesAtStop)
+                       dropped: ring.dropped + droppedWhileAway + session.discardedEvents, voicesAtStop: voicesAtStop,
+                       minimumSlackNanoseconds: monitor.minimumSlackNanoseconds)
     }
+
+    /// The MIDI input thread's SCHED_FIFO priority: 10 below the audio thread's, at least 1.
+    static func inputPriority(below audio: Int32) -> Int32 { max(audio - 10, 1) }
 
     /// `seconds` after the start, in nanoseconds, at most 10^9 s (31 years): a MIDI file's
     /// times can reach 10^13 s and more (huge delta times at the slowest tempo), which would
