@@ -60,7 +60,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         guard (1...4096).contains(settings.polyphony) else { throw .invalidPolyphony(settings.polyphony) }
         guard !soundFont.presets.isEmpty else { throw .noPresets }
         let table = try RegionTable(soundFont: soundFont,
-                                    defaultModulators: CompiledModulator.defaults(velocityToFilter: settings.velocityToFilterModulator))
+                                    defaultModulators: CompiledModulator.defaults(velocityToFilter: settings.velocityToFilterModulator),
+                                    silenceVelocityToFilter: !settings.velocityToFilterModulator)
         self.settings = settings
         self.soundFont = soundFont
         regions = table
