@@ -166,7 +166,8 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
                 departed(departure)
                 continue
             }
-            guard let message = SequencerEvent.message(of: value) else { continue }
+            let messages = SequencerEvent.messages(of: value)
+            guard !messages.isEmpty else { continue }
             var queueTime: Int64?
             var sourceTime: Int64?
             if Int32(value.flags) & Int32(SND_SEQ_TIME_STAMP_MASK) == Int32(SND_SEQ_TIME_STAMP_REAL) && Int32(value.queue) == queue {
@@ -174,8 +175,10 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
                 queueTime = time
                 if let queueOffset { sourceTime = time + queueOffset }
             }
-            handler(SequencerInput(message: message, arrivalNanoseconds: arrival, queueNanoseconds: queueTime,
-                                   sourceNanoseconds: sourceTime, source: source))
+            for message in messages {
+                handler(SequencerInput(message: message, arrivalNanoseconds: arrival, queueNanoseconds: queueTime,
+                                       sourceNanoseconds: sourceTime, source: source))
+            }
         }
     }
 

@@ -118,8 +118,8 @@ struct MidiFileParser {
                 if status == 0xF7 {
                     body = body.first == 0xF0 ? body.dropFirst() : []
                 }
-                if SystemResetSysex.isReset(body) {
-                    events.append(TrackEvent(tick: tick, message: .systemReset, track: track))
+                if !body.isEmpty {
+                    for piece in MidiMessage.sysex(body) { events.append(TrackEvent(tick: tick, message: piece, track: track)) }
                 }
                 position += length
 

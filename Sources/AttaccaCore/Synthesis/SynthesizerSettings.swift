@@ -39,12 +39,15 @@ public struct SynthesizerSettings: Sendable, Equatable {
     /// literal reading, for fonts voiced against it. Changing it only affects `Synthesizer`s
     /// created afterwards (modulators are compiled into the region table at init).
     public var velocityToFilterModulator: Bool = false
+    /// How bank select messages choose banks until a GM/GS/XG reset sysex changes it.
+    public var bankSelect: BankSelectStyle = .gs
     /// Exact by default; `.fluidSynth` to compare like with like against the fluidsynth engine.
     public var pitchArithmetic: PitchArithmetic = .exact
 
     public init(sampleRate: Int = 48000, polyphony: Int = 256, interpolation: Interpolation = .cubic,
                 maximumBlockSize: Int = 4096, gain: Float = 1.0, velocityToFilterModulator: Bool = false,
-                pitchArithmetic: PitchArithmetic = .exact) {
+                pitchArithmetic: PitchArithmetic = .exact, bankSelect: BankSelectStyle = .gs) {
+        self.bankSelect = bankSelect
         self.velocityToFilterModulator = velocityToFilterModulator
         self.pitchArithmetic = pitchArithmetic
         self.sampleRate = sampleRate
