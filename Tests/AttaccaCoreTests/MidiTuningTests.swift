@@ -80,6 +80,20 @@ import Testing
         #expect(abs(try Self.cents(after: MidiMessage.sysex(other))) < 0.2)
     }
 
+    /// From a MIDI file: the parser passes the sysex on as pieces and the engine acts on it.
+    @Test func tuningSysexFromAFile() throws {
+        var octave: [UInt8] = [0x7E, 0x7F, 0x08, 0x08, 0x00, 0x00, 0x01]
+        for note in 0..<12 { octave.append(note == 9 ? 64 - 40 : 64) }
+        octave.append(0xF7)
+        let track: [UInt8] = [0x00, 0xF0, UInt8(octave.count)] + octave + [0x00, 0x90, 69, 100] + MidiTestFile.endOfTrack
+        let file = try MidiFile(bytes: MidiTestFile.file(tracks: [track]))
+        var synth = try Synthesizer(soundFont: TestSoundFont.a440())
+        Measure.send(&synth, file.events.map(\.message))
+        let out = Measure.render(&synth, frames: Self.rate / 2).left
+        let cents = 1200 * log2(Measure.frequency(out, sampleRate: Self.rate, from: Self.rate / 10) / 440)
+        #expect(abs(cents + 40) < 0.2, "\(cents) cents")
+    }
+
     /// A real-time single-note change retunes the sounding note.
     @Test func realTimeChangeRetunesSoundingNote() throws {
         var synth = try Synthesizer(soundFont: TestSoundFont.a440())
