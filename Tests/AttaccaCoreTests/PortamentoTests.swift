@@ -63,6 +63,48 @@ import Testing
         }
     }
 
+    /// The other portamento modes: each note glides whether the previous one is down or not;
+    /// staccato-only glides only after a release.
+    @Test func eachNoteAndStaccatoOnlyModes() throws {
+        for mode in [PortamentoMode.eachNote, .staccatoOnly] {
+            for legato in [true, false] {
+                var synth = try Synthesizer(soundFont: TestSoundFont.a440(), settings: SynthesizerSettings(portamentoMode: mode))
+                Measure.send(&synth, [.controlChange(channel: 0, controller: 65, value: 127)] + Self.portamentoTime(milliseconds: 400))
+                synth.send(.noteOn(channel: 0, key: 57, velocity: 100))
+                _ = Measure.render(&synth, frames: Self.rate / 5)
+                if !legato { synth.send(.noteOff(channel: 0, key: 57)) }
+                synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+                synth.send(.noteOff(channel: 0, key: 57))
+                let out = Measure.render(&synth, frames: Self.rate / 2).left
+                let middle = Self.cents(Self.pitch(out, at: 0.2), from: 220)
+                let glides = mode == .eachNote || !legato
+                #expect(abs(middle - (glides ? 600 : 1200)) < (glides ? 60 : 2), "\(mode), legato \(legato): \(middle) cents")
+            }
+        }
+    }
+
+    /// Legato modes: multi-retrigger carries the held note's voice on as the new key; retrigger
+    /// releases it and starts a new voice. Both glide.
+    @Test func legatoModes() throws {
+        for mode in [LegatoMode.multiRetrigger, .retrigger] {
+            var synth = try Synthesizer(soundFont: TestSoundFont.a440(), settings: SynthesizerSettings(legatoMode: mode))
+            Measure.send(&synth, [.controlChange(channel: 0, controller: 126, value: 1),
+                                  .controlChange(channel: 0, controller: 65, value: 127)] + Self.portamentoTime(milliseconds: 400))
+            synth.send(.noteOn(channel: 0, key: 57, velocity: 100))
+            _ = Measure.render(&synth, frames: Self.rate / 5)
+            synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+            let voices = synth.voiceSnapshots
+            let out = Measure.render(&synth, frames: Self.rate / 2).left
+            #expect(abs(Self.cents(Self.pitch(out, at: 0.2), from: 220) - 600) < 60)
+            if mode == .multiRetrigger {
+                #expect(voices.count == 1 && voices[0].key == 69 && !voices[0].isReleased)
+            } else {
+                #expect(voices.count == 2 && voices.contains { $0.key == 57 && $0.isReleased }
+                        && voices.contains { $0.key == 69 && !$0.isReleased })
+            }
+        }
+    }
+
     /// CC84 (portamento control) names the key the next note glides from, once, even with the
     /// portamento pedal up.
     @Test func portamentoControlKey() throws {

@@ -43,8 +43,10 @@ struct ChannelState {
     var monoCount = 0
     /// The key whose mono voices the sustain or sostenuto pedal held at its note-off, -1 for none.
     var monoSustainedKey = -1
-    /// 0 each note, 1 legato only (FluidSynth's default), 2 staccato only.
+    /// 0 each note, 1 legato only (FluidSynth's default), 2 staccato only (`PortamentoMode`).
     var portamentoMode = 1
+    /// 0 retrigger, 1 multi-retrigger (FluidSynth's default) (`LegatoMode`).
+    var legatoMode = 1
 
 
     /// RPN 1 and 2 together, in cents.

@@ -93,7 +93,8 @@ extension Synthesizer {
                 let voice = voices + i
                 let regionIndex = voice.pointee.regionIndex
                 let region = regions.regions[regionIndex]
-                guard region.contains(key: key, velocity: velocity), legatoRegionCount < 64 else {
+                guard channels[channel].legatoMode == 1, region.contains(key: key, velocity: velocity),
+                      legatoRegionCount < 64 else {
                     voice.pointee.release()
                     continue
                 }
@@ -529,6 +530,12 @@ extension Synthesizer {
     mutating func resetAllChannels() {
         for channel in 0..<16 {
             channels[channel] = ChannelState(channel: channel)
+            switch settings.portamentoMode {
+            case .eachNote: channels[channel].portamentoMode = 0
+            case .legatoOnly: channels[channel].portamentoMode = 1
+            case .staccatoOnly: channels[channel].portamentoMode = 2
+            }
+            if case .retrigger = settings.legatoMode { channels[channel].legatoMode = 0 }
             let base = controllers + channel * 128
             base.update(repeating: 0, count: 128)
             base[7] = 100

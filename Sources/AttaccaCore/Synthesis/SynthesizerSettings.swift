@@ -41,13 +41,20 @@ public struct SynthesizerSettings: Sendable, Equatable {
     public var velocityToFilterModulator: Bool = false
     /// How bank select messages choose banks until a GM/GS/XG reset sysex changes it.
     public var bankSelect: BankSelectStyle = .gs
+    /// Which notes glide when portamento (CC65) is on; FluidSynth's default.
+    public var portamentoMode: PortamentoMode = .legatoOnly
+    /// What legato notes do to the held note's voices; FluidSynth's default.
+    public var legatoMode: LegatoMode = .multiRetrigger
     /// Exact by default; `.fluidSynth` to compare like with like against the fluidsynth engine.
     public var pitchArithmetic: PitchArithmetic = .exact
 
     public init(sampleRate: Int = 48000, polyphony: Int = 256, interpolation: Interpolation = .cubic,
                 maximumBlockSize: Int = 4096, gain: Float = 1.0, velocityToFilterModulator: Bool = false,
-                pitchArithmetic: PitchArithmetic = .exact, bankSelect: BankSelectStyle = .gs) {
+                pitchArithmetic: PitchArithmetic = .exact, bankSelect: BankSelectStyle = .gs,
+                portamentoMode: PortamentoMode = .legatoOnly, legatoMode: LegatoMode = .multiRetrigger) {
         self.bankSelect = bankSelect
+        self.portamentoMode = portamentoMode
+        self.legatoMode = legatoMode
         self.velocityToFilterModulator = velocityToFilterModulator
         self.pitchArithmetic = pitchArithmetic
         self.sampleRate = sampleRate
