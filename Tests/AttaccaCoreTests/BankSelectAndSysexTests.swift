@@ -121,6 +121,9 @@ import Testing
             .controlChange(channel: 0, controller: 101, value: 0), .controlChange(channel: 0, controller: 100, value: 2),
             .controlChange(channel: 0, controller: 6, value: 76)])
         #expect(Self.near(rpn, 880), "\(rpn) Hz")
+        // Reset all controllers clears NRPN offsets, as FluidSynth's fluid_channel_init_ctrl.
+        let reset = try Self.frequency(after: nrpn(generator: 51, offset: 12) + [.controlChange(channel: 0, controller: 121, value: 0)])
+        #expect(Self.near(reset, 440), "\(reset) Hz")
     }
 
     /// GS NRPN: drum key pitch (MSB 0x18, LSB the key) in semitones around 64.

@@ -506,8 +506,8 @@ extension Synthesizer {
         }
     }
 
-    /// CC121 (RP-015): wheel, pressures, pedals, modulation and expression back to defaults;
-    /// volume, pan, effect sends, bank and program stay.
+    /// CC121 (RP-015): wheel, pressures, pedals, modulation, expression and NRPN offsets back to
+    /// defaults; volume, pan, effect sends, bank and program stay.
     @_noLocks
     mutating func resetControllers(channel: Int) {
         let base = controllers + channel * 128
@@ -519,6 +519,8 @@ extension Synthesizer {
         base[84] = 255  // no portamento control key
         base[98] = 127; base[99] = 127; base[100] = 127; base[101] = 127
         (keyPressure + channel * 128).update(repeating: 0, count: 128)
+        // NRPN generator offsets too, as fluid_channel_init_ctrl clears the channel's generators.
+        (generatorOffsets + channel * 61).update(repeating: 0, count: 61)
         channels[channel].resetControllers()
         releaseSustained(channel: channel)
         releaseSostenuto(channel: channel)
