@@ -109,6 +109,22 @@ import Testing
         Self.expectClose(result, within: 10, "mono on")
     }
 
+    /// SF2 2.04 9.6 NRPN: fine tune +37 cents, then coarse tune -5 semitones on a sounding note.
+    @Test func soundFontNRPNMatchesFluidSynth() throws {
+        func nrpn(_ frame: Int, generator: Int, offset: Int) -> [(frame: Int, message: MidiMessage)] {
+            let data = 8192 + offset
+            return [(frame, .controlChange(channel: 0, controller: 99, value: 120)),
+                    (frame, .controlChange(channel: 0, controller: 98, value: generator)),
+                    (frame, .controlChange(channel: 0, controller: 38, value: data & 127)),
+                    (frame, .controlChange(channel: 0, controller: 6, value: data >> 7))]
+        }
+        let events = nrpn(0, generator: 52, offset: 37) + [(0, .noteOn(channel: 0, key: 69, velocity: 100))]
+            + nrpn(24000, generator: 51, offset: -5)
+        let result = try Self.pitches(events, seconds: 1, times: [0.2, 0.8])
+        Self.expectClose(result, within: 1, "NRPN")
+        #expect(abs(result.native[0] - 37) < 1 && abs(result.native[1] + 463) < 1, "native \(result.native)")
+    }
+
     @Test func tuningSysexMatchesFluidSynth() throws {
         var events: [(frame: Int, message: MidiMessage)] = []
         let single: [UInt8] = [0xF0, 0x7F, 0x7F, 0x08, 0x02, 0x00, 0x01, 69, 69, 0x20, 0x00, 0xF7]  // A4 + 25 cents (4096 / 16384 semitone)
