@@ -105,6 +105,23 @@ import Testing
         }
     }
 
+    /// A legato note louder than the held one (multi-retrigger) starts from the held note's
+    /// level and rises through the attack to its own: no jump in level at the change.
+    @Test func legatoLevelIsContinuous() throws {
+        let font = TestSoundFont.a440(instrumentGenerators: [(.attackVolEnv, -1200)])  // 0.5 s attack
+        var synth = try Synthesizer(soundFont: font)
+        synth.send(.controlChange(channel: 0, controller: 126, value: 1))
+        synth.send(.noteOn(channel: 0, key: 57, velocity: 50))
+        let before = Measure.render(&synth, frames: Self.rate).left
+        synth.send(.noteOn(channel: 0, key: 69, velocity: 127))
+        let after = Measure.render(&synth, frames: Self.rate).left
+        let held = Measure.rms(before, (Self.rate - 480)..<Self.rate)
+        let start = Measure.rms(after, 0..<480)
+        let end = Measure.rms(after, (Self.rate - 480)..<Self.rate)
+        #expect(abs(20 * log10(start / held)) < 1, "change: \(20 * log10(start / held)) dB")
+        #expect(20 * log10(end / held) > 6, "rise: \(20 * log10(end / held)) dB")
+    }
+
     /// CC84 (portamento control) names the key the next note glides from, once, even with the
     /// portamento pedal up.
     @Test func portamentoControlKey() throws {

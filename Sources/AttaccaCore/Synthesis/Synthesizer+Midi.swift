@@ -99,11 +99,12 @@ extension Synthesizer {
                     continue
                 }
                 let generators = regions.generators + region.generatorOffset
+                let previousGain = voice.pointee.attenuationGain
                 setKey(voice, key: key, velocity: velocity, generators: generators)
                 computeModulation(for: voice)
                 voice.pointee.applyModulation(generators: UnsafePointer(generators),
                                               modulation: UnsafePointer(modulationScratch), channelState: channels[channel])
-                voice.pointee.retriggerAttack()
+                voice.pointee.retriggerAttack(previousAttenuationGain: previousGain)
                 startPortamento(voice)
                 legatoRegions[legatoRegionCount] = regionIndex
                 legatoRegionCount += 1

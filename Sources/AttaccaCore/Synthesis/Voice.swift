@@ -236,17 +236,23 @@ struct Voice {
     }
 
     /// Legato (multi-retrigger): both envelopes go back to their attack from the level they
-    /// have, as `fluid_rvoice_multi_retrigger_attack`.
+    /// have, as `fluid_rvoice_multi_retrigger_attack`; the volume level is scaled by
+    /// `previousAttenuationGain / attenuationGain` so the new velocity's attenuation does not
+    /// jump (FluidSynth's prev_peak / peak; kept at most 1: the attack only rises here).
     @_noLocks
-    mutating func retriggerAttack() {
+    mutating func retriggerAttack(previousAttenuationGain: Double) {
+        var level: Double
         switch volumeEnvelope.stage {
         case .hold, .decay, .sustain, .release:
-            let gain = FastMath.centibelsToGain(960 * (1 - Double(volumeEnvelope.value)))
-            volumeEnvelope.restartAttack(from: Float(min(max(gain, 0), 1)))
+            level = FastMath.centibelsToGain(960 * (1 - Double(volumeEnvelope.value)))
         case .attack:
-            volumeEnvelope.restartAttack(from: volumeEnvelope.value)
+            level = Double(volumeEnvelope.value)
         default:
-            break
+            level = -1
+        }
+        if level >= 0 {
+            if attenuationGain > 0 { level *= previousAttenuationGain / attenuationGain }
+            volumeEnvelope.restartAttack(from: Float(min(max(level, 0), 1)))
         }
         switch modulationEnvelope.stage {
         case .hold, .decay, .sustain, .release:
