@@ -104,8 +104,8 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
         if byte == 0xF0 {
             sysexLength = 0
             sysexReceiving = true
-        } else if !sysexReceiving {
-            return
+        } else if !sysexReceiving || byte >= 0xF8 {
+            return  // outside a message, or a real-time byte (the pieces' padding among them)
         } else if byte == 0xF7 {
             sysexReceiving = false
             _ = fluid_synth_sysex(synth, sysexBuffer, Int32(sysexLength), nil, nil, nil, 0)

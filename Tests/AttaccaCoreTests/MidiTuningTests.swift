@@ -94,6 +94,27 @@ import Testing
         #expect(abs(cents + 40) < 0.2, "\(cents) cents")
     }
 
+    /// A sysex split in packets (an SMF F0 packet then F7 continuations, or ALSA's chunks of a
+    /// long message) is gathered whole.
+    @Test func splitSysexIsGathered() throws {
+        var octave: [UInt8] = [0xF0, 0x7E, 0x7F, 0x08, 0x08, 0x00, 0x00, 0x01]
+        for note in 0..<12 { octave.append(note == 9 ? 64 + 10 : 64) }
+        octave.append(0xF7)
+        let split = MidiMessage.sysex(octave[0..<5]) + MidiMessage.sysex(octave[5..<12]) + MidiMessage.sysex(octave[12...])
+        let cents = try Self.cents(after: split)
+        #expect(abs(cents - 10) < 0.2, "\(cents) cents")
+        // In a file: F0 <5> 7E 7F 08 08 00, then F7 <rest> (a continuation packet).
+        let body = Array(octave.dropFirst())
+        let track: [UInt8] = [0x00, 0xF0, 5] + body[0..<5] + [0x00, 0xF7, UInt8(body.count - 5)] + body[5...]
+            + [0x00, 0x90, 69, 100] + MidiTestFile.endOfTrack
+        let file = try MidiFile(bytes: MidiTestFile.file(tracks: [track]))
+        var synth = try Synthesizer(soundFont: TestSoundFont.a440())
+        Measure.send(&synth, file.events.map(\.message))
+        let out = Measure.render(&synth, frames: Self.rate / 2).left
+        let fromFile = 1200 * log2(Measure.frequency(out, sampleRate: Self.rate, from: Self.rate / 10) / 440)
+        #expect(abs(fromFile - 10) < 0.2, "\(fromFile) cents")
+    }
+
     /// A real-time single-note change retunes the sounding note.
     @Test func realTimeChangeRetunesSoundingNote() throws {
         var synth = try Synthesizer(soundFont: TestSoundFont.a440())

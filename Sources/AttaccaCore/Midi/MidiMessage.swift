@@ -58,15 +58,16 @@ public struct MidiMessage: Equatable, Hashable, Sendable {
     /// Resets every channel to its power-on state (MIDI System Reset).
     public static let systemReset = MidiMessage(status: 0xFF)
 
-    /// A system exclusive message as a run of messages with status F0, each carrying two of its
-    /// bytes in order (F0 and F7 included; the last padded with 0), so any length crosses to the
-    /// audio thread as fixed-size messages; the engine gathers them into a preallocated buffer
-    /// and acts at F7. `bytes` is the whole message; an F0 is put first when it is missing.
-    /// Allocates: call it off the audio thread (file reading, MIDI input).
+    /// System exclusive bytes as a run of messages with status F0, each carrying two of them in
+    /// order (the last padded with FF, a real-time byte, which a sysex stream may hold and the
+    /// engines skip), so any length crosses to the audio thread as fixed-size
+    /// messages. The engine reads them as a byte stream: F0 begins a message, F7 ends it and the
+    /// engine acts on it (gathered in a preallocated buffer), bytes after no F0 continue the
+    /// message being received (a long sysex split in several events). Pass a whole message as
+    /// F0 ... F7. Allocates: call it off the audio thread (file reading, MIDI input).
     public static func sysex<C: Collection>(_ bytes: C) -> [MidiMessage] where C.Element == UInt8 {
         var all = Array(bytes)
-        if all.first != 0xF0 { all.insert(0xF0, at: 0) }
-        if all.count % 2 == 1 { all.append(0) }
+        if all.count % 2 == 1 { all.append(0xFF) }
         return stride(from: 0, to: all.count, by: 2).map { MidiMessage(status: 0xF0, data1: all[$0], data2: all[$0 + 1]) }
     }
 

@@ -2,8 +2,9 @@
 /// `MidiMessage.sysex` chunks and is gathered in `sysexBuffer` (preallocated), so like the rest of
 /// `send` none of this allocates.
 extension Synthesizer {
-    /// One byte of a sysex stream: F0 starts a message, F7 ends and handles it. A message longer
-    /// than `sysexCapacity` or with a stray status byte is dropped.
+    /// One byte of a sysex stream: F0 starts a message, F7 ends and handles it; real-time bytes
+    /// (F8-FF, the pieces' padding among them) are skipped, as MIDI lets them interleave. A message
+    /// longer than `sysexCapacity` or with another status byte is dropped.
     @_noLocks
     @inline(__always)
     mutating func receiveSysex(_ byte: UInt8) {
@@ -12,7 +13,7 @@ extension Synthesizer {
             sysexReceiving = true
             return
         }
-        guard sysexReceiving else { return }
+        guard sysexReceiving, byte < 0xF8 else { return }
         if byte == 0xF7 {
             sysexReceiving = false
             handleSysex(count: sysexLength)
