@@ -16,20 +16,20 @@ import Testing
         return TestSoundFont.make(sample: wave, sampleRate: 44000, originalPitch: 69, loop: 0..<wave.count)
     }
 
-    /// High-frequency energy relative to the whole, in dB: energy of the first difference (a
-    /// 6 dB/octave rise) over the energy of the signal, between 0.2 s and 0.7 s.
+    /// High-frequency energy relative to the low, in dB: harmonics 19-40 (8.4-17.6 kHz) over
+    /// harmonics 1-10, each measured by a one-bin DFT between 0.2 s and 0.7 s.
     static func brightness(velocity: Int, literal: Bool) throws -> Double {
         var synth = try Synthesizer(soundFont: brightFont(),
                                     settings: SynthesizerSettings(velocityToFilterModulator: literal))
         synth.send(.noteOn(channel: 0, key: 69, velocity: velocity))
         let out = Measure.render(&synth, frames: 48000 * 7 / 10).left
-        var high = 0.0, all = 0.0
-        for i in 9600..<out.count {
-            let d = Double(out[i] - out[i - 1])
-            high += d * d
-            all += Double(out[i]) * Double(out[i])
+        func energy(_ harmonics: ClosedRange<Int>) -> Double {
+            harmonics.reduce(0) { sum, n in
+                let a = Measure.amplitude(out, at: 440 * Double(n), 9600..<33600, sampleRate: 48000)
+                return sum + a * a
+            }
         }
-        return 10 * log10(high / all)
+        return 10 * log10(energy(19...40) / energy(1...10))
     }
 
     @Test func velocity63And64AreEquallyBright() throws {
