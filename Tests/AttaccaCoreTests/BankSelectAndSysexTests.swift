@@ -134,6 +134,22 @@ import Testing
         #expect(Self.near(try Self.frequency(channel: 9, after: messages), 880))
     }
 
+    /// GS NRPN drum key level (MSB 0x1A, LSB the key): amplitude × value / 127 (64: -5.95 dB).
+    @Test func gsDrumLevelNRPN() throws {
+        func level(_ messages: [MidiMessage]) throws -> Double {
+            var synth = try Synthesizer(soundFont: Self.font())
+            Measure.send(&synth, messages)
+            synth.send(.noteOn(channel: 9, key: 69, velocity: 100))
+            let out = Measure.render(&synth, frames: Self.rate / 4).left
+            return Measure.rms(out, 4800..<12000)
+        }
+        let quieter = try level([.controlChange(channel: 9, controller: 99, value: 0x1A),
+                                 .controlChange(channel: 9, controller: 98, value: 69),
+                                 .controlChange(channel: 9, controller: 6, value: 64)])
+        let ratio = 20 * log10(try quieter / level([]))
+        #expect(abs(ratio - 20 * log10(64.0 / 127)) < 0.1, "\(ratio) dB")
+    }
+
     /// GS NRPN cutoff (MSB 1, LSB 0x20): 0 closes the filter by 4800 cents, dulling a bright tone.
     @Test func gsCutoffNRPN() throws {
         func highShare(_ messages: [MidiMessage]) throws -> Double {
