@@ -166,7 +166,8 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
                 departed(departure)
                 continue
             }
-            guard let message = SequencerEvent.message(of: value) else { continue }
+            let messages = SequencerEvent.messages(of: value)
+            guard !messages.isEmpty else { continue }
             var queueTime: Int64?
             var sourceTime: Int64?
             if Int32(value.flags) & Int32(SND_SEQ_TIME_STAMP_MASK) == Int32(SND_SEQ_TIME_STAMP_REAL) && Int32(value.queue) == queue {
@@ -174,8 +175,10 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
                 queueTime = time
                 if let queueOffset { sourceTime = time + queueOffset }
             }
-            handler(SequencerInput(message: message, arrivalNanoseconds: arrival, queueNanoseconds: queueTime,
-                                   sourceNanoseconds: sourceTime, source: source))
+            for message in messages {
+                handler(SequencerInput(message: message, arrivalNanoseconds: arrival, queueNanoseconds: queueTime,
+                                       sourceNanoseconds: sourceTime, source: source))
+            }
         }
     }
 
@@ -235,6 +238,22 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
         return min(snd_seq_event_output_direct(handle, &event), 0)
     }
 
+    /// Schedules a whole system exclusive message (`bytes`, F0 to F7) to Attacca's own port, as
+    /// one variable-length sysex event (it comes back as `MidiMessage.sysex` pieces).
+    public func scheduleSysexToSelf(_ bytes: [UInt8], atQueueNanoseconds queueNanoseconds: Int64) -> Int32 {
+        var event = snd_seq_event_t()
+        attacca_seq_ev_clear(&event)
+        event.source.port = UInt8(address.port)
+        attacca_seq_ev_set_dest(&event, Int32(address.client), Int32(address.port))
+        var copy = bytes
+        return copy.withUnsafeMutableBytes { raw in
+            attacca_seq_ev_set_sysex(&event, UInt32(raw.count), raw.baseAddress)
+            let time = max(queueNanoseconds, 0)
+            attacca_seq_ev_schedule_real(&event, queue, UInt32(time / 1_000_000_000), UInt32(time % 1_000_000_000))
+            return min(snd_seq_event_output_direct(handle, &event), 0)
+        }
+    }
+
     /// The address of a port named as `aconnect` takes it (`20:0`, a client name, `name:port`).
     public func resolve(_ port: String) throws(ALSAError) -> SequencerAddress {
         var parsed = snd_seq_addr_t()
@@ -280,6 +299,7 @@ public struct Sequencer: ~Copyable, @unchecked Sendable {
             event.type = UInt8(SND_SEQ_EVENT_PITCHBEND.rawValue)
             event.data.control.channel = channel; event.data.control.value = Int32(message.pitchBendValue) - 8192
         case .system:
+            // systemReset; sysex pieces go whole through scheduleSysexToSelf (none is sent alone).
             event.type = UInt8(SND_SEQ_EVENT_RESET.rawValue)
         }
         return event

@@ -45,6 +45,19 @@ public enum SequencerEvent {
         }
     }
 
+    /// The messages `event` carries: `message(of:)`, or for a sysex event its `MidiMessage.sysex`
+    /// pieces (after `systemReset` when it is a reset, for the listeners of that message).
+    /// Allocates; runs on the sequencer input thread.
+    public static func messages(of event: snd_seq_event_t) -> [MidiMessage] {
+        guard UInt32(event.type) == SND_SEQ_EVENT_SYSEX.rawValue else {
+            return message(of: event).map { [$0] } ?? []
+        }
+        let ext = event.data.ext
+        guard let pointer = ext.ptr, ext.len > 0 else { return [] }
+        let bytes = UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: UInt8.self), count: Int(ext.len))
+        return (isReset(sysex: bytes) ? [.systemReset] : []) + MidiMessage.sysex(bytes)
+    }
+
     /// The source a System Announce event says went away: a subscription into `port`
     /// removed, a port or a client exiting; nil for every other event.
     public static func departure(of event: snd_seq_event_t, into port: SequencerAddress) -> SequencerDeparture? {

@@ -15,11 +15,18 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
     private let settings: OpaquePointer
     private let synth: OpaquePointer
     public let sampleRate: Int
+    /// The sysex message being gathered from `MidiMessage.sysex` pieces (F0 and F7 left out, as
+    /// `fluid_synth_sysex` wants), allocated once.
+    private let sysexBuffer: UnsafeMutablePointer<CChar>
+    private var sysexLength = 0
+    private var sysexReceiving = false
+    private static let sysexCapacity = 512
 
     /// Loads `soundFontPath` into a new synth. `gain` goes straight to FluidSynth's `synth.gain`
     /// (whose own default is 0.2). Reverb and chorus stay off unless `effects` is true.
+    /// `bankSelect` is `synth.midi-bank-select` (gs, gm, xg or mma).
     public init(soundFontPath: String, sampleRate: Int, polyphony: Int = 256, gain: Float = 1.0,
-                effects: Bool = false) throws(FluidSynthError) {
+                effects: Bool = false, bankSelect: String = "gs") throws(FluidSynthError) {
         FluidSynthLog.install
         FluidSynthLog.clear()
         Self.globalTablesReady
@@ -32,6 +39,9 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
             try Self.set(settings, "synth.chorus.active", integer: effects ? 1 : 0)
             // One thread owns the engine at a time (it is non-copyable): FluidSynth's mutex is not needed.
             try Self.set(settings, "synth.threadsafe-api", integer: 0)
+            guard fluid_settings_setstr(settings, "synth.midi-bank-select", bankSelect) == FLUID_OK else {
+                throw .invalidSetting(name: "synth.midi-bank-select", value: bankSelect, range: "gs, gm, xg, mma")
+            }
         } catch {
             delete_fluid_settings(settings)
             throw error
@@ -48,6 +58,7 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
         self.settings = settings
         self.synth = synth
         self.sampleRate = sampleRate
+        sysexBuffer = .allocate(capacity: Self.sysexCapacity)
     }
 
     /// FluidSynth fills its global conversion tables on the first `new_fluid_synth`, and a second
@@ -60,6 +71,7 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
     }()
 
     deinit {
+        sysexBuffer.deallocate()
         delete_fluid_synth(synth)
         delete_fluid_settings(settings)
     }
@@ -78,7 +90,30 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
         case .channelPressure: _ = fluid_synth_channel_pressure(synth, channel, data1)
         case .pitchBend: _ = fluid_synth_pitch_bend(synth, channel, Int32(message.pitchBendValue))
         case .system:
-            if message == .systemReset { _ = fluid_synth_system_reset(synth) }
+            if message == .systemReset {
+                _ = fluid_synth_system_reset(synth)
+            } else if message.isSysexPiece {
+                receiveSysex(message.data1)
+                receiveSysex(message.data2)
+            }
+        }
+    }
+
+    /// Gathers sysex bytes; at F7 hands the message to `fluid_synth_sysex`.
+    private mutating func receiveSysex(_ byte: UInt8) {
+        if byte == 0xF0 {
+            sysexLength = 0
+            sysexReceiving = true
+        } else if !sysexReceiving || byte >= 0xF8 {
+            return  // outside a message, or a real-time byte (the pieces' padding among them)
+        } else if byte == 0xF7 {
+            sysexReceiving = false
+            _ = fluid_synth_sysex(synth, sysexBuffer, Int32(sysexLength), nil, nil, nil, 0)
+        } else if byte >= 0x80 || sysexLength >= Self.sysexCapacity {
+            sysexReceiving = false
+        } else {
+            sysexBuffer[sysexLength] = CChar(bitPattern: byte)
+            sysexLength += 1
         }
     }
 

@@ -23,6 +23,9 @@ static inline void attacca_seq_ev_schedule_real(snd_seq_event_t *ev, int queue, 
     snd_seq_ev_schedule_real(ev, queue, 0, &t);
 }
 static inline void attacca_seq_ev_set_fixed(snd_seq_event_t *ev) { snd_seq_ev_set_fixed(ev); }
+static inline void attacca_seq_ev_set_sysex(snd_seq_event_t *ev, unsigned int len, void *ptr) {
+    snd_seq_ev_set_sysex(ev, len, ptr);
+}
 static inline int attacca_seq_start_queue(snd_seq_t *seq, int queue) { return snd_seq_start_queue(seq, queue, NULL); }
 
 /// alsa-lib prints its own diagnostics to stderr; Attacca reports every failure itself, in one line.

@@ -19,6 +19,11 @@ struct EngineOptions: ParsableArguments {
         "Output gain, as FluidSynth's synth.gain (0...10; FluidSynth's own default is 0.2).", valueName: "gain"))
     var gain: Float = EngineOptions.defaultGain
 
+    @Option(name: .customLong("bank-select"), help: ArgumentHelp(
+        "How bank select (CC0, CC32) picks banks, as FluidSynth's synth.midi-bank-select: gs, gm, xg or mma. A GM, GS or XG reset sysex switches it.",
+        valueName: "style"))
+    var bankSelect: BankSelectStyle = .gs
+
     /// Leaves headroom for dense General MIDI files. Measured with FluidR3_GM on
     /// Examples/dense.mid (256 voices): gain 1.0 peaks at +1.2 dBFS with the native engine (clips)
     /// and -0.3 dBFS with FluidSynth; 0.5 peaks at -4.9 and -6.3 dBFS.
@@ -47,11 +52,13 @@ struct EngineOptions: ParsableArguments {
             settings.sampleRate = sampleRate
             settings.polyphony = polyphony
             settings.gain = gain
+            settings.bankSelect = bankSelect
             var synthesizer = try Synthesizer(soundFont: choice.load(), settings: settings)
             StandardError.write(choice.announcement)
             return try visitor.visit(&synthesizer)
         case .fluidsynth:
-            var fluidSynth = try choice.makeFluidSynthEngine(sampleRate: sampleRate, polyphony: polyphony, gain: gain)
+            var fluidSynth = try choice.makeFluidSynthEngine(sampleRate: sampleRate, polyphony: polyphony, gain: gain,
+                                                                 bankSelect: bankSelect.rawValue)
             StandardError.write(choice.announcement)
             return try visitor.visit(&fluidSynth)
         }

@@ -161,7 +161,23 @@ struct PlayJob: EngineVisitor {
                 let offset = Self.nanoseconds(events[next].time)
                 if let sequencer, let queueTimeOfStart = queueStart {
                     if start + offset > now + Self.scheduleAheadNanoseconds { break }
-                    let code = sequencer.pointee.scheduleToSelf(events[next].message, atQueueNanoseconds: queueTimeOfStart + offset)
+                    // A sysex goes as one sequencer event: its pieces up to the one holding F7.
+                    var last = next
+                    let code: Int32
+                    if events[next].message.isSysexPiece {
+                        var bytes: [UInt8] = []
+                        while last < events.count && events[last].message.isSysexPiece {
+                            let piece = events[last].message
+                            bytes += [piece.data1, piece.data2]
+                            last += 1
+                            if piece.data1 == 0xF7 || piece.data2 == 0xF7 { break }
+                        }
+                        last -= 1
+                        if let end = bytes.firstIndex(of: 0xF7) { bytes.removeSubrange((end + 1)...) }
+                        code = sequencer.pointee.scheduleSysexToSelf(bytes, atQueueNanoseconds: queueTimeOfStart + offset)
+                    } else {
+                        code = sequencer.pointee.scheduleToSelf(events[next].message, atQueueNanoseconds: queueTimeOfStart + offset)
+                    }
                     if code == -EAGAIN { poolFull = true; break }  // the kernel's pool is full: the rest on a later turn
                     if code < 0 {
                         // Never seen; the queue is Attacca's own. The rest goes straight to the ring.
@@ -170,6 +186,7 @@ struct PlayJob: EngineVisitor {
                         queueStart = nil
                         continue
                     }
+                    next = last
                 } else {
                     if start + offset > now { break }
                     deliver(RingEvent(message: events[next].message, arrivalNanoseconds: start + offset))

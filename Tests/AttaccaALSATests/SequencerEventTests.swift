@@ -48,6 +48,20 @@ import Testing
         _ = (gm.popLast(), gs.popLast(), other.popLast())
     }
 
+    /// Sysex events become their `MidiMessage.sysex` pieces, a reset preceded by `systemReset`.
+    @Test func sysexPieces() {
+        for (bytes, reset) in [([0xF0, 0x7F, 0x7F, 0x04, 0x01, 0x00, 0x20, 0xF7] as [UInt8], false),
+                               ([0xF0, 0x7E, 0x7F, 0x09, 0x01, 0xF7], true)] {
+            var copy = bytes
+            let messages = copy.withUnsafeMutableBytes { raw in
+                SequencerEvent.messages(of: event(SND_SEQ_EVENT_SYSEX) { $0.data.ext.len = UInt32(raw.count); $0.data.ext.ptr = raw.baseAddress })
+            }
+            #expect(messages == (reset ? [.systemReset] : []) + MidiMessage.sysex(bytes))
+        }
+        let note = event(SND_SEQ_EVENT_NOTEON) { $0.data.note.channel = 3; $0.data.note.note = 60; $0.data.note.velocity = 100 }
+        #expect(SequencerEvent.messages(of: note) == [.noteOn(channel: 3, key: 60, velocity: 100)])
+    }
+
     @Test func departures() {
         let attacca = SequencerAddress(client: 128, port: 0)
         let unsubscribed = event(SND_SEQ_EVENT_PORT_UNSUBSCRIBED) {

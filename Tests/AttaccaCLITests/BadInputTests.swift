@@ -102,7 +102,7 @@ struct BadInputTests {
     static let absurdRenderOptions: [[String]] = [
         ["--rate", "1"], ["--rate", "0"], ["--polyphony", "0"], ["--polyphony", "5000"], ["--gain=-1"], ["--gain", "-1"],
         ["--gain", "nan"], ["--engine", "timidity"], ["--format", "ogg"], ["--bit-depth", "8"], ["--tail", "nan"],
-        ["--tail", "61"],
+        ["--tail", "61"], ["--bank-select", "roland"],
     ]
 
     @Test(arguments: BadInputTests.absurdRenderOptions)

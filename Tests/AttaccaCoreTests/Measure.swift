@@ -1,3 +1,4 @@
+import Glibc
 @testable import AttaccaCore
 
 /// Helpers for measuring rendered audio.
@@ -14,6 +15,38 @@ enum Measure {
         }
         guard count > 1 else { return 0 }
         return Double(count - 1) / (last - first) * Double(sampleRate)
+    }
+
+    /// Amplitude of the `frequency` component over `range` (one DFT bin, Hann window, so a
+    /// full-scale sine there measures about 1).
+    static func amplitude(_ signal: [Float], at frequency: Double, _ range: Range<Int>, sampleRate: Int) -> Double {
+        var re = 0.0, im = 0.0, weight = 0.0
+        let n = Double(range.count)
+        for (j, i) in range.enumerated() {
+            let w = 0.5 - 0.5 * cos(2 * Double.pi * Double(j) / n)
+            let phase = 2 * Double.pi * frequency * Double(i) / Double(sampleRate)
+            re += Double(signal[i]) * w * cos(phase)
+            im += Double(signal[i]) * w * sin(phase)
+            weight += w
+        }
+        return 2 * (re * re + im * im).squareRoot() / weight
+    }
+
+    /// Frequency from zero crossings inside `range` only.
+    static func frequency(_ signal: [Float], sampleRate: Int, in range: Range<Int>) -> Double {
+        frequency(Array(signal[range]), sampleRate: sampleRate)
+    }
+
+    /// Root mean square over a range.
+    static func rms(_ signal: [Float], _ range: Range<Int>) -> Double {
+        var sum = 0.0
+        for i in range { sum += Double(signal[i]) * Double(signal[i]) }
+        return (sum / Double(range.count)).squareRoot()
+    }
+
+    /// Sends each message to the synthesizer.
+    static func send(_ synth: inout Synthesizer, _ messages: [MidiMessage]) {
+        for message in messages { synth.send(message) }
     }
 
     /// Peak absolute value in a range.

@@ -63,7 +63,10 @@ import Testing
             (0, .noteOn(channel: 0, key: 60, velocity: 100)),
             (5, .noteOn(channel: 15, key: 127, velocity: 1)),
             (5, .noteOn(channel: 15, key: 0, velocity: 127)),
-            (7, .systemReset),
+            // The writer puts systemReset as a GM System On sysex, which reads back as its pieces.
+            (7, MidiMessage(status: 0xF0, data1: 0xF0, data2: 0x7E)),
+            (7, MidiMessage(status: 0xF0, data1: 0x7F, data2: 0x09)),
+            (7, MidiMessage(status: 0xF0, data1: 0x01, data2: 0xF7)),
             (10, .controlChange(channel: 0, controller: 64, value: 127)),
             (200, .pitchBend(channel: 0, value: 12345)),
             (200, .channelPressure(channel: 0, value: 77)),
@@ -73,7 +76,7 @@ import Testing
         ]
         #expect(file.events.map(\.tick) == expected.map(\.0))
         #expect(Self.messages(file) == expected.map(\.1))
-        #expect(file.events[6].message.pitchBendValue == 12345)
+        #expect(file.events[8].message.pitchBendValue == 12345)
         // 120 BPM default: a tick is 0.5 s / 96.
         for event in file.events {
             #expect(abs(event.time - Double(event.tick) * 0.5 / 96) < 1e-9)
@@ -205,7 +208,7 @@ import Testing
         #expect(file.events.map(\.track) == [0, 0, 1, 2, 0, 1, 1])
     }
 
-    @Test func resetSysexBecomeSystemReset() throws {
+    @Test func sysexBecomesPieces() throws {
         let gmOn: [UInt8] = [0x00, 0xF0, 0x05, 0x7E, 0x7F, 0x09, 0x01, 0xF7]
         let gm2On: [UInt8] = [0x00, 0xF0, 0x05, 0x7E, 0x10, 0x09, 0x03, 0xF7]
         let gsReset: [UInt8] = [0x00, 0xF0, 0x0A, 0x41, 0x10, 0x42, 0x12, 0x40, 0x00, 0x7F, 0x00, 0x41, 0xF7]
@@ -215,10 +218,11 @@ import Testing
         let other: [UInt8] = [0x00, 0xF0, 0x03, 0x43, 0x12, 0xF7]
         let xgWrongCommand: [UInt8] = [0x00, 0xF0, 0x08, 0x43, 0x30, 0x4C, 0x00, 0x00, 0x7E, 0x00, 0xF7]
         let unterminated: [UInt8] = [0x00, 0xF0, 0x04, 0x7E, 0x7F, 0x09, 0x01]
-        for (reset, data) in [(true, gmOn), (true, gm2On), (true, gsReset), (true, xgOn), (true, escaped),
-                              (false, gmOff), (false, other), (false, xgWrongCommand), (false, unterminated)] {
+        for data in [gmOn, gm2On, gsReset, xgOn, escaped, gmOff, other, xgWrongCommand, unterminated] {
             let file = try MidiFile(bytes: T.file(tracks: [data + [0x00, 0x90, 60, 1] + T.endOfTrack]))
-            let expected: [MidiMessage] = (reset ? [.systemReset] : []) + [.noteOn(channel: 0, key: 60, velocity: 1)]
+            // Delta time, F0 (or F7), length, then the bytes after F0 (the escape's begin with F0).
+            let bytes = (data[1] == 0xF0 ? [0xF0] : []) + Array(data.dropFirst(3))
+            let expected = MidiMessage.sysex(bytes) + [.noteOn(channel: 0, key: 60, velocity: 1)]
             #expect(Self.messages(file) == expected, "sysex \(data)")
         }
     }

@@ -11,6 +11,23 @@ import Testing
         let block = 256
         // Build all events and buffers first: only the rendering is counted.
         var blocks: [[TimedMidiMessage]] = []
+        // Sysex (as pieces): a real-time single-note tuning, a bulk tuning dump, master volume,
+        // a GS rhythm part, an XG System On; and NRPNs (SF2 and GS).
+        var bulk: [UInt8] = [0xF0, 0x7E, 0x7F, 0x08, 0x01, 0x03] + Array(repeating: 0x20, count: 16)
+        for key in 0..<128 { bulk += [UInt8(key), 0x10, 0x00] }
+        let sysexes: [[MidiMessage]] = [
+            MidiMessage.sysex([0xF0, 0x7F, 0x7F, 0x08, 0x02, 0x00, 0x01, 60, 60, 0x20, 0x00, 0xF7]),
+            MidiMessage.sysex(bulk + [0x00, 0xF7]),
+            MidiMessage.sysex([0xF0, 0x7F, 0x7F, 0x04, 0x01, 0x00, 0x60, 0xF7]),
+            MidiMessage.sysex([0xF0, 0x41, 0x10, 0x42, 0x12, 0x40, 0x12, 0x15, 0x01, 0x18, 0xF7]),
+            MidiMessage.sysex([0xF0, 0x7E, 0x7F, 0x08, 0x08, 0x03, 0x7F, 0x7F] + Array(repeating: 70, count: 12) + [0xF7]),
+            [.controlChange(channel: 2, controller: 99, value: 120), .controlChange(channel: 2, controller: 98, value: 52),
+             .controlChange(channel: 2, controller: 6, value: 70)],
+            [.controlChange(channel: 3, controller: 99, value: 1), .controlChange(channel: 3, controller: 98, value: 0x20),
+             .controlChange(channel: 3, controller: 6, value: 30)],
+            [.controlChange(channel: 4, controller: 101, value: 0), .controlChange(channel: 4, controller: 100, value: 3),
+             .controlChange(channel: 4, controller: 6, value: 3)],
+        ]
         var seed: UInt32 = 7
         func next(_ n: Int) -> Int {
             seed = seed &* 1664525 &+ 1013904223
@@ -35,6 +52,10 @@ import Testing
             events.append(TimedMidiMessage(frame: 10, message: .controlChange(channel: 0, controller: 100, value: 0)))
             events.append(TimedMidiMessage(frame: 11, message: .controlChange(channel: 0, controller: 6, value: next(24))))
             events.append(TimedMidiMessage(frame: 12, message: .polyphonicPressure(channel: 0, key: 60, value: next(128))))
+            // Portamento, mono/poly and legato pedal on channel 1.
+            let modes = [5, 37, 65, 84, 126, 127, 68]
+            events.append(TimedMidiMessage(frame: 13, message: .controlChange(channel: 1, controller: modes[next(modes.count)], value: next(128))))
+            for message in sysexes[blocks.count % sysexes.count] { events.append(TimedMidiMessage(frame: 14, message: message)) }
             events.sort { $0.frame < $1.frame }
             blocks.append(events)
         }

@@ -12,8 +12,8 @@ import Glibc
 /// - A header declaring more tracks than the file holds is accepted when the file ends cleanly
 ///   between chunks; `trackCount` is the number of MTrk chunks read.
 /// - A track without End of Track ends with its last event; chunks other than MTrk are skipped.
-/// - GM System On, GM2 System On, GS Reset and XG System On sysex become
-///   `MidiMessage.systemReset`; other sysex and meta events other than tempo are skipped.
+/// - Sysex events become `MidiMessage.sysex` pieces (the engine acts on GM/GS/XG resets, MIDI
+///   Tuning Standard, master volume, GS rhythm parts); meta events other than tempo are skipped.
 public struct MidiFile: Sendable {
     /// Files larger than this are refused before reading (64 MiB; real MIDI files are far smaller).
     public static let maximumFileSize = 64 << 20

@@ -113,13 +113,13 @@ struct MidiFileParser {
                 statusCancelled = true
                 let length = try readVariableLengthQuantity(&position, end: end, track: track, eventStart: eventStart)
                 guard length <= end - position else { throw .eventPastTrackEnd(track: track, offset: eventStart) }
-                var body = bytes[position..<position + length]
-                // An F7 escape may carry a whole sysex message, F0 included.
-                if status == 0xF7 {
-                    body = body.first == 0xF0 ? body.dropFirst() : []
-                }
-                if SystemResetSysex.isReset(body) {
-                    events.append(TrackEvent(tick: tick, message: .systemReset, track: track))
+                // F0 <length> <bytes after F0>: a message (or its first packet when it does not end
+                // with F7); F7 <length> <bytes>: a whole message when they begin with F0, else the
+                // next packet of a split one. Either way the engine reads the bytes as a stream.
+                let body = bytes[position..<position + length]
+                let stream = status == 0xF0 ? [0xF0] + Array(body) : Array(body)
+                if !stream.isEmpty {
+                    for piece in MidiMessage.sysex(stream) { events.append(TrackEvent(tick: tick, message: piece, track: track)) }
                 }
                 position += length
 

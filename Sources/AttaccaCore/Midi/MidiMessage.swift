@@ -1,5 +1,6 @@
-/// One short MIDI message: a channel voice message, or `systemReset` (which a GM/GS reset sysex
-/// also becomes). Three bytes and no references, so it can cross to the audio thread by value.
+/// One short MIDI message: a channel voice message, `systemReset`, or a two-byte piece of a
+/// system exclusive message (`sysex(_:)`). Three bytes and no references, so it can cross to the
+/// audio thread by value.
 @frozen
 public struct MidiMessage: Equatable, Hashable, Sendable {
     public var status: UInt8
@@ -54,6 +55,22 @@ public struct MidiMessage: Equatable, Hashable, Sendable {
     @inlinable public static func pitchBend(channel: Int, value: Int) -> MidiMessage {
         MidiMessage(status: 0xE0 | UInt8(channel & 15), data1: UInt8(value & 127), data2: UInt8((value >> 7) & 127))
     }
-    /// Resets every channel to its power-on state (GM System On, GS Reset, MIDI System Reset).
+    /// Resets every channel to its power-on state (MIDI System Reset).
     public static let systemReset = MidiMessage(status: 0xFF)
+
+    /// System exclusive bytes as a run of messages with status F0, each carrying two of them in
+    /// order (the last padded with FF, a real-time byte, which a sysex stream may hold and the
+    /// engines skip), so any length crosses to the audio thread as fixed-size
+    /// messages. The engine reads them as a byte stream: F0 begins a message, F7 ends it and the
+    /// engine acts on it (gathered in a preallocated buffer), bytes after no F0 continue the
+    /// message being received (a long sysex split in several events). Pass a whole message as
+    /// F0 ... F7. Allocates: call it off the audio thread (file reading, MIDI input).
+    public static func sysex<C: Collection>(_ bytes: C) -> [MidiMessage] where C.Element == UInt8 {
+        var all = Array(bytes)
+        if all.count % 2 == 1 { all.append(0xFF) }
+        return stride(from: 0, to: all.count, by: 2).map { MidiMessage(status: 0xF0, data1: all[$0], data2: all[$0 + 1]) }
+    }
+
+    /// A piece of a system exclusive message (`sysex(_:)`).
+    @inlinable public var isSysexPiece: Bool { status == 0xF0 }
 }

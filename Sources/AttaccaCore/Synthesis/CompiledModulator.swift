@@ -30,6 +30,13 @@ struct CompiledModulator: Equatable {
             && destination == other.destination && absoluteValue == other.absoluteValue
     }
 
+    /// Whether this is (in FluidSynth's sense: same sources and destination, any amount) the SF2
+    /// 2.04 section 8.4.2 default "velocity -> filter cutoff" modulator, which FluidSynth evaluates
+    /// as 0 (docs/SOUNDFONT.md, "Velocity and brightness").
+    var isDefaultVelocityToFilter: Bool {
+        source == 0x0102 && amountSource == 0x0C02 && destination == 8 /* initialFilterFc */
+    }
+
     /// The modulator's contribution to its destination, in the destination's units.
     @_noLocks
     @inline(__always)

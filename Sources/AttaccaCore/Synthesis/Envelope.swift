@@ -63,6 +63,14 @@ struct Envelope {
         }
     }
 
+    /// Goes back to the attack stage at `level` (0...1), the ramp continuing from there.
+    @_noLocks
+    mutating func restartAttack(from level: Float) {
+        value = level
+        stage = .attack
+        remaining = Int(Float(attackSamples) * (1 - level))
+    }
+
     /// Enters the release stage from the current value.
     @_noLocks
     mutating func release() {

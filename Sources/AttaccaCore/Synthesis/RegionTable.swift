@@ -24,7 +24,11 @@ struct RegionTable: ~Copyable {
     /// Generators a preset zone may not set (SF2 2.04 section 8.5): ignored there.
     static let instrumentOnly: Set<Int> = [0, 1, 2, 3, 4, 12, 41, 43, 44, 45, 46, 47, 50, 53, 54, 57, 58]
 
-    init(soundFont: SoundFont, defaultModulators: [CompiledModulator] = CompiledModulator.defaults) throws(SynthesizerError) {
+    /// `silenceVelocityToFilter`: every modulator identical (FluidSynth's identity: sources and
+    /// destination) to the SF2 default velocity -> filter cutoff one contributes nothing, as in
+    /// FluidSynth's `fluid_mod_get_value`, whether it comes from the defaults or the font.
+    init(soundFont: SoundFont, defaultModulators: [CompiledModulator] = CompiledModulator.defaults,
+         silenceVelocityToFilter: Bool = false) throws(SynthesizerError) {
         let generatorCount = GeneratorType.count
         var regionList: [Region] = []
         var generatorList: [Float] = []
@@ -94,6 +98,7 @@ struct RegionTable: ~Copyable {
                             merged.append(modulator)
                         }
                     }
+                    if silenceVelocityToFilter { merged.removeAll { $0.isDefaultVelocityToFilter } }
                     regionList.append(Region(
                         keyLow: keyLow, keyHigh: keyHigh, velocityLow: velocityLow, velocityHigh: velocityHigh,
                         sampleIndex: sampleIndex, generatorOffset: generatorOffset,

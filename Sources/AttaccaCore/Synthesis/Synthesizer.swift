@@ -10,6 +10,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     /// Frames between parameter updates (envelopes, LFOs, pitch, filter coefficients).
     public static var subBlockSize: Int { 64 }  // voiceScratch holds one
     public static var channelCount: Int { 16 }
+    /// Keys a mono channel remembers for legato (FluidSynth's FLUID_CHANNEL_SIZE_MONOLIST).
+    static var monoListSize: Int { 10 }
 
     /// Keeps the sample memory alive; never touched while rendering.
     let soundFont: SoundFont
@@ -54,6 +56,37 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     /// Counts note-ons; voices of one note-on share the number.
     var noteSerial: UInt64 = 0
 
+    // MARK: Controller state beyond ChannelState (all preallocated)
+    /// How CC0/CC32 choose banks now (settings.bankSelect until a GM/GS/XG reset sysex).
+    var bankStyle: BankSelectStyle
+    /// Master volume (universal real-time sysex 04 01) as an amplitude factor.
+    var masterGain: Float = 1
+    /// The sysex message being received (`MidiMessage.sysex` chunks), bytes between F0 and F7.
+    let sysexBuffer: UnsafeMutablePointer<UInt8>
+    static var sysexCapacity: Int { 512 }
+    var sysexLength = 0
+    /// Inside a message (after F0, before F7) and not overflowed.
+    var sysexReceiving = false
+    /// MIDI Tuning Standard tunings: `tuningSlots` tables of 128 pitches in cents, each named by
+    /// bank << 7 | program in `tuningIDs` (-1 for a free slot).
+    let tunings: UnsafeMutablePointer<Double>
+    let tuningIDs: UnsafeMutablePointer<Int32>
+    static var tuningSlots: Int { 32 }
+    /// Per channel, `Self.monoListSize` (key, velocity) pairs, oldest first.
+    let monoList: UnsafeMutablePointer<UInt8>
+    /// Per channel, an offset per generator from NRPNs (SF2 section 9.6 and GS), added like a
+    /// modulator's output.
+    let generatorOffsets: UnsafeMutablePointer<Float>
+    /// Per channel and key, GS drum NRPN values: pitch (64 = none), level (127 = none), pan (64 = none, 0 random).
+    let drumPitch: UnsafeMutablePointer<UInt8>
+    let drumLevel: UnsafeMutablePointer<UInt8>
+    let drumPan: UnsafeMutablePointer<UInt8>
+    /// Regions a legato note-on continues with voices already sounding (multi-retrigger).
+    let legatoRegions: UnsafeMutablePointer<Int>
+    var legatoRegionCount = 0
+    /// The key the next voices glide from (FluidSynth's `fromkey_portamento`), -1 for none.
+    var portamentoFromKey = -1
+
     public var sampleRate: Int { settings.sampleRate }
     public var activeVoiceCount: Int { pool.activeCount }
 
@@ -62,7 +95,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         guard (1...4096).contains(settings.polyphony) else { throw .invalidPolyphony(settings.polyphony) }
         guard !soundFont.presets.isEmpty else { throw .noPresets }
         let table = try RegionTable(soundFont: soundFont,
-                                    defaultModulators: CompiledModulator.defaults(velocityToFilter: settings.velocityToFilterModulator))
+                                    defaultModulators: CompiledModulator.defaults(velocityToFilter: settings.velocityToFilterModulator),
+                                    silenceVelocityToFilter: !settings.velocityToFilterModulator)
         self.settings = settings
         self.soundFont = soundFont
         regions = table
@@ -104,6 +138,25 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         pitchWheelSensitivityRange = settings.pitchArithmetic == .fluidSynth ? 128 : 127
         wholeCentPitch = settings.pitchArithmetic == .fluidSynth
         cubicTable = SampleInterpolation.makeCubicTable()
+        bankStyle = settings.bankSelect
+        sysexBuffer = .allocate(capacity: Self.sysexCapacity)
+        sysexBuffer.initialize(repeating: 0, count: Self.sysexCapacity)
+        tunings = .allocate(capacity: Self.tuningSlots * 128)
+        tunings.initialize(repeating: 0, count: Self.tuningSlots * 128)
+        tuningIDs = .allocate(capacity: Self.tuningSlots)
+        tuningIDs.initialize(repeating: -1, count: Self.tuningSlots)
+        monoList = .allocate(capacity: Self.channelCount * Self.monoListSize * 2)
+        monoList.initialize(repeating: 0, count: Self.channelCount * Self.monoListSize * 2)
+        generatorOffsets = .allocate(capacity: Self.channelCount * GeneratorType.count)
+        generatorOffsets.initialize(repeating: 0, count: Self.channelCount * GeneratorType.count)
+        drumPitch = .allocate(capacity: Self.channelCount * 128)
+        drumPitch.initialize(repeating: 64, count: Self.channelCount * 128)
+        drumLevel = .allocate(capacity: Self.channelCount * 128)
+        drumLevel.initialize(repeating: 127, count: Self.channelCount * 128)
+        drumPan = .allocate(capacity: Self.channelCount * 128)
+        drumPan.initialize(repeating: 64, count: Self.channelCount * 128)
+        legatoRegions = .allocate(capacity: 64)
+        legatoRegions.initialize(repeating: 0, count: 64)
         for channel in 0..<Self.channelCount {
             (channels + channel).initialize(to: ChannelState(channel: channel))
         }
@@ -126,6 +179,15 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         groupSlots.deallocate()
         groupProduced.deallocate()
         cubicTable.deallocate()
+        sysexBuffer.deallocate()
+        tunings.deallocate()
+        tuningIDs.deallocate()
+        monoList.deallocate()
+        generatorOffsets.deallocate()
+        drumPitch.deallocate()
+        drumLevel.deallocate()
+        drumPan.deallocate()
+        legatoRegions.deallocate()
     }
 
     // MARK: Rendering
@@ -202,6 +264,13 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                 if activeCount >= 4 { sumLanes(count: count, left: outLeft, right: outRight) }
             }
             offset += count
+        }
+        if masterGain != 1 {
+            let gain = masterGain
+            for i in 0..<frameCount {
+                left[i] *= gain
+                right[i] *= gain
+            }
         }
     }
 
@@ -281,6 +350,19 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             let modulator = regions.modulators[region.modulatorOffset + k]
             scratch[modulator.destination] += modulator.value(context)
             k += 1
+        }
+        // NRPN offsets (SF2 9.6, GS) act like modulator outputs.
+        let offsets = generatorOffsets + channel * 61
+        for g in 0..<61 { scratch[g] += offsets[g] }
+        if state.isPercussion {
+            let slot = channel * 128 + (voice.pointee.noteKey & 127)
+            scratch[51 /* coarseTune */] += Float(Int(drumPitch[slot]) - 64)
+            let level = drumLevel[slot]
+            if level < 127 {
+                scratch[48 /* initialAttenuation */] += level == 0 ? 1440 : Float(200 * FastMath.log2(127 / Double(level)) * 0.30102999566398)
+            }
+            let pan = drumPan[slot]
+            if pan != 64 && pan != 0 { scratch[17 /* pan */] += Float(Int(pan) - 64) * (500 / 64) }
         }
     }
 

@@ -37,21 +37,30 @@ public struct SynthesizerSettings: Sendable, Equatable {
     /// 0 releases at once.
     public var minimumNoteMilliseconds: Double = 10
     /// Whether the SF2 2.04 section 8.4.2 default modulator "note-on velocity -> initial filter cutoff"
-    /// (-2400 cents, switched by velocity >= 64, with FluidSynth's positive-switch reading) is applied.
+    /// (-2400 cents, switched by velocity >= 64) is applied as the specification writes it.
     ///
-    /// On by default because the SF2 specification lists it among the default modulators.
-    /// FluidSynth (2.3.1, the Debian 12 version, and later) keeps the modulator but makes it
-    /// contribute 0 (fluid_mod.c, `fluid_mod_get_value`, "S. Christian Collins' mod"), so
-    /// comparisons against the fluidsynth engine turn this off to compare like with like.
-    /// Changing it only affects `Synthesizer`s created afterwards (modulators are compiled into
-    /// the region table at init).
-    public var velocityToFilterModulator: Bool = true
+    /// Off by default, as in FluidSynth 2.3 (fluid_mod.c, `fluid_mod_get_value`: the modulator, and
+    /// any SoundFont modulator with its sources and destination, evaluates to 0): taken literally
+    /// it makes velocity 64 suddenly 1200 cents darker than 63 (docs/SOUNDFONT.md). On gives the
+    /// literal reading, for fonts voiced against it. Changing it only affects `Synthesizer`s
+    /// created afterwards (modulators are compiled into the region table at init).
+    public var velocityToFilterModulator: Bool = false
+    /// How bank select messages choose banks until a GM/GS/XG reset sysex changes it.
+    public var bankSelect: BankSelectStyle = .gs
+    /// Which notes glide when portamento (CC65) is on; FluidSynth's default.
+    public var portamentoMode: PortamentoMode = .legatoOnly
+    /// What legato notes do to the held note's voices; FluidSynth's default.
+    public var legatoMode: LegatoMode = .multiRetrigger
     /// Exact by default; `.fluidSynth` to compare like with like against the fluidsynth engine.
     public var pitchArithmetic: PitchArithmetic = .exact
 
     public init(sampleRate: Int = 48000, polyphony: Int = 256, interpolation: Interpolation = .cubic,
-                maximumBlockSize: Int = 4096, gain: Float = 1.0, velocityToFilterModulator: Bool = true,
-                pitchArithmetic: PitchArithmetic = .exact) {
+                maximumBlockSize: Int = 4096, gain: Float = 1.0, velocityToFilterModulator: Bool = false,
+                pitchArithmetic: PitchArithmetic = .exact, bankSelect: BankSelectStyle = .gs,
+                portamentoMode: PortamentoMode = .legatoOnly, legatoMode: LegatoMode = .multiRetrigger) {
+        self.bankSelect = bankSelect
+        self.portamentoMode = portamentoMode
+        self.legatoMode = legatoMode
         self.velocityToFilterModulator = velocityToFilterModulator
         self.pitchArithmetic = pitchArithmetic
         self.sampleRate = sampleRate

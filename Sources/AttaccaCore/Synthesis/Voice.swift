@@ -50,6 +50,17 @@ struct Voice {
     /// (`SynthesizerSettings.PitchArithmetic.fluidSynth`).
     var wholeCentPitch = false
 
+    /// The key's pitch and the root key's pitch in a MIDI Tuning Standard table (cents), or
+    /// `tunedKey` < 0 for equal temperament. Set at note-on (and by real-time tuning changes).
+    var tunedKey: Double = -1
+    var tunedRoot: Double = 0
+    /// Portamento: cents added to the pitch, moved by `portamentoStep` per sub-block towards 0
+    /// (FluidSynth's dsp.pitchoffset and pitchinc, updated per 64-frame block).
+    var portamentoOffset: Double = 0
+    var portamentoStep: Double = 0
+    /// The instrument zone's scale tuning (generator 56), kept for portamento's start pitch.
+    var scaleTuning: Double = 100
+
     // MARK: Modulated parameters (recomputed when the channel's controllers change)
     var pitchCents: Double = 6000
     var attenuation: Float = 0
@@ -170,6 +181,8 @@ struct Voice {
         amplitude = 0
         cachedEnvelopeValue = -1
         cachedPitch = -1e9
+        portamentoOffset = 0
+        portamentoStep = 0
 
         applyModulation(generators: g, modulation: m, channelState: channelState)
     }
@@ -182,8 +195,9 @@ struct Voice {
         @inline(__always) func value(_ index: Int) -> Float {
             g[index] + m[index]
         }
-        let scaleTuning = Double(g[56 /* scaleTuning */])
-        let keyCents = scaleTuning * (Double(key) - rootCents / 100) + rootCents
+        scaleTuning = Double(g[56 /* scaleTuning */])
+        let keyCents = tunedKey >= 0 ? scaleTuning / 100 * (tunedKey - tunedRoot) + tunedRoot
+            : scaleTuning * (Double(key) - rootCents / 100) + rootCents
         pitchCents = keyCents + 100 * Double(value(51 /* coarseTune */)) + Double(value(52 /* fineTune */)) + channelState.tuningCents()
 
         // FluidSynth scales the attenuation generators (not modulators) by 0.4 like EMU hardware.
@@ -205,6 +219,55 @@ struct Voice {
         modLfoToVolume = value(13 /* modLfoToVolume */)
         reverbSend = value(16 /* reverbEffectsSend */)
         chorusSend = value(15 /* chorusEffectsSend */)
+    }
+
+    /// The pitch in cents `key` would have on this voice (scale tuning, and the tuning table's
+    /// `tunedPitch` when one is active), FluidSynth's `fluid_voice_calculate_pitch`.
+    @_noLocks
+    @inline(__always)
+    func keyPitch(_ key: Int, tunedPitch: Double) -> Double {
+        if tunedKey >= 0 { return scaleTuning / 100 * (tunedPitch - tunedRoot) + tunedRoot }
+        return scaleTuning * (Double(key) - rootCents / 100) + rootCents
+    }
+
+    /// Starts (or, for a voice already gliding, redirects) a glide of `offset` cents to 0 over
+    /// `blocks` sub-blocks, as `fluid_rvoice_set_portamento`.
+    @_noLocks
+    mutating func startPortamento(offset: Double, blocks: Int) {
+        guard blocks > 0 else { return }
+        portamentoOffset += offset
+        portamentoStep = -portamentoOffset / Double(blocks)
+    }
+
+    /// Legato (multi-retrigger): both envelopes go back to their attack from the level they
+    /// have, as `fluid_rvoice_multi_retrigger_attack`; the volume level is scaled by
+    /// `previousAttenuationGain / attenuationGain` so the new velocity's attenuation does not
+    /// jump (FluidSynth's prev_peak / peak; kept at most 1: the attack only rises here).
+    @_noLocks
+    mutating func retriggerAttack(previousAttenuationGain: Double) {
+        var level: Double
+        switch volumeEnvelope.stage {
+        case .hold, .decay, .sustain, .release:
+            level = FastMath.centibelsToGain(960 * (1 - Double(volumeEnvelope.value)))
+        case .attack:
+            level = Double(volumeEnvelope.value)
+        default:
+            level = -1
+        }
+        if level >= 0 {
+            if attenuationGain > 0 { level *= previousAttenuationGain / attenuationGain }
+            volumeEnvelope.restartAttack(from: Float(min(max(level, 0), 1)))
+        }
+        switch modulationEnvelope.stage {
+        case .hold, .decay, .sustain, .release:
+            let value = FastMath.centibelsToGain((1 - Double(modulationEnvelope.value)) * 960 / 2)
+            modulationEnvelope.restartAttack(from: Float(min(max(value, 0), 1)))
+        case .attack:
+            modulationEnvelope.restartAttack(from: modulationEnvelope.value)
+        default:
+            break
+        }
+        cachedEnvelopeValue = -1
     }
 
     /// Enters the release phase of both envelopes (note-off, pedal up, same note restruck).
@@ -303,8 +366,16 @@ struct Voice {
         let scaled = targetAmplitude * amplitudeScale
         let targetLeft = scaled * panLeft, targetRight = scaled * panRight
 
+        if portamentoStep != 0 {
+            // As fluid_rvoice_write: step first, stop when the offset crosses 0.
+            portamentoOffset += portamentoStep
+            if (portamentoStep > 0) == (portamentoOffset > 0) {
+                portamentoOffset = 0
+                portamentoStep = 0
+            }
+        }
         let modulation = modulationEnvelope.modulationValue()
-        let pitch = pitchCents + Double(modLfo.value * modLfoToPitch + vibLfo.value * vibLfoToPitch
+        let pitch = pitchCents + portamentoOffset + Double(modLfo.value * modLfoToPitch + vibLfo.value * vibLfoToPitch
                                         + modulation * modEnvToPitch)
         if pitch != cachedPitch {
             cachedPitch = pitch
