@@ -184,8 +184,8 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
             // The period is lost with its notes' timing: no records for it.
             if !recover(from: Int32(truncatingIfNeeded: written)) { return false }
         } else if recordSlack(deadline: deadline), device.readStatus(into: &lastStatus) == 0 {
-            nextPeriodHeardAt = lastStatus.timestampNanoseconds > 0
-                ? lastStatus.timestampNanoseconds + Int64(lastStatus.delay) * 1_000_000_000 / rate : 0
+            nextPeriodHeardAt = trackDeadline(projection: lastStatus.timestampNanoseconds > 0
+                ? lastStatus.timestampNanoseconds + Int64(lastStatus.delay) * 1_000_000_000 / rate : 0)
             if let records = latencyRecords { recordLatency(count: count, drainedAt: start, into: records) }
         } else {
             nextPeriodHeardAt = 0
@@ -195,6 +195,22 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         monitor.recordPeriod(renderNanoseconds: Int(renderTime), voices: voices, events: count,
                              leadNanoseconds: Int(leadNanoseconds))
         return true
+    }
+
+    /// When the device will need the next frame, from this status's projection (htstamp +
+    /// delay / rate) and the estimate so far moved one period on: the earlier of the two, or,
+    /// when the projection is later, the estimate moved 1/64 of the way towards it. A status whose
+    /// stamp came late (the device's interrupt, or a loopback's timer work, held back while this
+    /// thread or the kernel was busy) projects the deadline late by as much, and a render lead
+    /// taken from it would sleep past the real one: an underrun. Stamps are never early, so the
+    /// earliest recent projection is the device's own clock; one slower than the system's is
+    /// followed within about 64 periods. 0 (unknown) starts again from the projection.
+    @inline(__always)
+    func trackDeadline(projection: Int64) -> Int64 {
+        guard projection > 0, nextPeriodHeardAt > 0 else { return projection }
+        let advanced = nextPeriodHeardAt + periodNanoseconds
+        if projection <= advanced { return projection }
+        return advanced + (projection - advanced) >> 6
     }
 
     /// Tells the monitor how long before `deadline` (the time the device needs the period just

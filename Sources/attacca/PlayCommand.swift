@@ -132,8 +132,7 @@ struct PlayCommand: ParsableCommand {
         }
         if let slack = outcome.minimumSlackNanoseconds {
             // How close the audio thread came to an underrun: the render lead's real margin.
-            let ms = Double(slack) / 1e6
-            StandardError.write("closest to an underrun: \(ms < 0 ? "-" : "")\(String(format3: abs(ms))) ms before the device needed a period")
+            StandardError.write("closest to an underrun: \(slack / 1000) µs before the device needed a period")
         }
         // Always, --quiet included, in this order with xruns last: scripts (the VM harness) read them.
         StandardError.write("events: \(outcome.received) received, \(outcome.dropped) dropped")

@@ -91,17 +91,38 @@ import Testing
         }
     }
 
-    @Test func aDeadlineAlreadyPastOrMoreThanAPeriodAwayIsNotSlept() {
+    @Test func aDeadlineAlreadyPastIsNotSlept() {
         afterFirstCycle(lead: .fixed(nanoseconds: 250_000)) { loop, engine, neededAt in
             loop.device.clock = neededAt - 100_000  // woken late: render at once
             do { let result = loop.cycle(engine: &engine); #expect(result) }
             #expect(loop.device.sleeps.isEmpty)
-            // A status that puts the next frame 10 periods away cannot be right.
+        }
+    }
+
+    /// A status whose stamp came late (the device's interrupt held back) projects the next frame
+    /// late; here 10 periods away. The deadline stays the earlier estimate moved one period on,
+    /// plus 1/64 of the difference, and the loop sleeps until the lead before that, not past it.
+    @Test func aLateStatusDoesNotPutTheDeadlineLate() {
+        afterFirstCycle(lead: .fixed(nanoseconds: 250_000)) { loop, engine, neededAt in
             loop.device.statusDelay = 1280
             do { let result = loop.cycle(engine: &engine); #expect(result) }
-            loop.device.clock += loop.periodNanoseconds
+            let advanced = neededAt + loop.periodNanoseconds
+            let projection = loop.device.clock + 1280 * 1_000_000_000 / 48000
+            #expect(loop.nextPeriodHeardAt == advanced + (projection - advanced) >> 6)
+            loop.device.clock += loop.periodNanoseconds / 2
+            let next = loop.nextPeriodHeardAt
             do { let result = loop.cycle(engine: &engine); #expect(result) }
-            #expect(loop.device.sleeps.isEmpty)
+            #expect(loop.device.sleeps.last == next - 250_000)
+        }
+    }
+
+    /// A status projecting earlier than the estimate is taken as it is.
+    @Test func anEarlierStatusIsTakenAtOnce() {
+        afterFirstCycle(lead: .fixed(nanoseconds: 250_000)) { loop, engine, neededAt in
+            loop.device.statusDelay = 64
+            do { let result = loop.cycle(engine: &engine); #expect(result) }
+            #expect(loop.nextPeriodHeardAt == loop.device.clock + 64 * 1_000_000_000 / 48000)
+            #expect(loop.nextPeriodHeardAt < neededAt + loop.periodNanoseconds)
         }
     }
 
