@@ -24,6 +24,8 @@ struct EngineOptions: ParsableArguments {
     /// and -0.3 dBFS with FluidSynth; 0.5 peaks at -4.9 and -6.3 dBFS.
     static let defaultGain: Float = 0.5
 
+    @OptionGroup(title: "Effects") var effects: EffectsOptions
+
     func validate() throws {
         if soundfont?.isEmpty == true { throw ValidationError("--soundfont needs a file name") }
         guard (1...4096).contains(polyphony) else {
@@ -47,11 +49,14 @@ struct EngineOptions: ParsableArguments {
             settings.sampleRate = sampleRate
             settings.polyphony = polyphony
             settings.gain = gain
+            settings.reverb = effects.reverbSettings
+            settings.chorus = effects.chorusSettings
             var synthesizer = try Synthesizer(soundFont: choice.load(), settings: settings)
             StandardError.write(choice.announcement)
             return try visitor.visit(&synthesizer)
         case .fluidsynth:
-            var fluidSynth = try choice.makeFluidSynthEngine(sampleRate: sampleRate, polyphony: polyphony, gain: gain)
+            var fluidSynth = try choice.makeFluidSynthEngine(sampleRate: sampleRate, polyphony: polyphony, gain: gain,
+                                                             reverb: effects.reverbSettings, chorus: effects.chorusSettings)
             StandardError.write(choice.announcement)
             return try visitor.visit(&fluidSynth)
         }

@@ -173,7 +173,9 @@ struct LowPassFilter {
     static func processPairAndMix(_ a: inout LowPassFilter, _ x: UnsafeMutablePointer<Float>,
                                   _ b: inout LowPassFilter, _ y: UnsafeMutablePointer<Float>, count: Int, span: Int,
                                   rampA: (Float, Float, Float, Float), rampB: (Float, Float, Float, Float),
-                                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+                                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
+                                  sendA: (Float, Float, Float, Float), sendB: (Float, Float, Float, Float),
+                                  sends: SendBuses, withSends: Bool) {
         let glideA = a.isGliding, glideB = b.isGliding
         let startA = (a.a1, a.a2, a.b1, a.b02), startB = (b.a1, b.a2, b.b1, b.b02)
         let segment = (glideA || glideB) ? (span + 3) / 4 : count
@@ -181,6 +183,10 @@ struct LowPassFilter {
         // Running gains, one step added per frame.
         var leftA = rampA.0, rightA = rampA.2, leftB = rampB.0, rightB = rampB.2
         let leftStepA = rampA.1, rightStepA = rampA.3, leftStepB = rampB.1, rightStepB = rampB.3
+        // The same for the send gains (used when `withSends`).
+        var reverbA = sendA.0, chorusA = sendA.2, reverbB = sendB.0, chorusB = sendB.2
+        let reverbStepA = sendA.1, chorusStepA = sendA.3, reverbStepB = sendB.1, chorusStepB = sendB.3
+        let reverbBus = sends.reverb, chorusBus = sends.chorus
         while from < count {
             let to = min(from + segment, count)
             let t = Float(min(from + segment, span)) / Float(span)
@@ -201,6 +207,12 @@ struct LowPassFilter {
                 leftB += leftStepB; rightB += rightStepB
                 left[i] += outA * leftA + outB * leftB
                 right[i] += outA * rightA + outB * rightB
+                if withSends {
+                    reverbA += reverbStepA; chorusA += chorusStepA
+                    reverbB += reverbStepB; chorusB += chorusStepB
+                    reverbBus[i] += outA * reverbA + outB * reverbB
+                    chorusBus[i] += outA * chorusA + outB * chorusB
+                }
                 i += 1
             }
             a.history1 = ha1; a.history2 = ha2
@@ -227,13 +239,19 @@ struct LowPassFilter {
     @inline(__always)
     static func processQuadAndMix(_ voices: UnsafeMutablePointer<Voice>, _ slots: UnsafeMutablePointer<Int>,
                                   _ buffers: UnsafeMutablePointer<Float>, count: Int,
-                                  laneLeft: UnsafeMutablePointer<SIMD4<Float>>, laneRight: UnsafeMutablePointer<SIMD4<Float>>) {
+                                  laneLeft: UnsafeMutablePointer<SIMD4<Float>>, laneRight: UnsafeMutablePointer<SIMD4<Float>>,
+                                  sends: SendBuses, withSends: Bool) {
         let v0 = voices + slots[0], v1 = voices + slots[1], v2 = voices + slots[2], v3 = voices + slots[3]
         let x0 = buffers, x1 = buffers + 64, x2 = buffers + 128, x3 = buffers + 192
         let r0 = v0.pointee.gainRamp(count: count), r1 = v1.pointee.gainRamp(count: count)
         let r2 = v2.pointee.gainRamp(count: count), r3 = v3.pointee.gainRamp(count: count)
         var gainLeft = SIMD4<Float>(r0.0, r1.0, r2.0, r3.0), gainRight = SIMD4<Float>(r0.2, r1.2, r2.2, r3.2)
         let stepLeft = SIMD4<Float>(r0.1, r1.1, r2.1, r3.1), stepRight = SIMD4<Float>(r0.3, r1.3, r2.3, r3.3)
+        let e0 = v0.pointee.sendRamp(count: count), e1 = v1.pointee.sendRamp(count: count)
+        let e2 = v2.pointee.sendRamp(count: count), e3 = v3.pointee.sendRamp(count: count)
+        var gainReverb = SIMD4<Float>(e0.0, e1.0, e2.0, e3.0), gainChorus = SIMD4<Float>(e0.2, e1.2, e2.2, e3.2)
+        let stepReverb = SIMD4<Float>(e0.1, e1.1, e2.1, e3.1), stepChorus = SIMD4<Float>(e0.3, e1.3, e2.3, e3.3)
+        let laneReverb = sends.laneReverb, laneChorus = sends.laneChorus
         let glide0 = v0.pointee.filter.isGliding, glide1 = v1.pointee.filter.isGliding
         let glide2 = v2.pointee.filter.isGliding, glide3 = v3.pointee.filter.isGliding
         let gliding = glide0 || glide1 || glide2 || glide3
@@ -276,6 +294,12 @@ struct LowPassFilter {
                     gainRight += stepRight
                     laneLeft[i &+ k] += y * gainLeft
                     laneRight[i &+ k] += y * gainRight
+                    if withSends {
+                        gainReverb += stepReverb
+                        gainChorus += stepChorus
+                        laneReverb[i &+ k] += y * gainReverb
+                        laneChorus[i &+ k] += y * gainChorus
+                    }
                 }
                 i &+= 4
             }
@@ -289,6 +313,12 @@ struct LowPassFilter {
                 gainRight += stepRight
                 laneLeft[i] += y * gainLeft
                 laneRight[i] += y * gainRight
+                if withSends {
+                    gainReverb += stepReverb
+                    gainChorus += stepChorus
+                    laneReverb[i] += y * gainReverb
+                    laneChorus[i] += y * gainChorus
+                }
                 i += 1
             }
             from = to

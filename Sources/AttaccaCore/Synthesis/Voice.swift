@@ -71,6 +71,9 @@ struct Voice {
     var modLfoToVolume: Float = 0
     var reverbSend: Float = 0
     var chorusSend: Float = 0
+    /// The sends as fractions of the voice's level (0...1), as FluidSynth's `reverb_send`.
+    var reverbFraction: Float = 0
+    var chorusFraction: Float = 0
 
     // MARK: Time-varying state
     var modLfo = LowFrequencyOscillator()
@@ -87,6 +90,11 @@ struct Voice {
     /// Gains and end state `prepare` computed for `mix`.
     var pendingLeft: Float = 0
     var pendingRight: Float = 0
+    /// Mono gains into the reverb and chorus send buses, ramped like the dry gains.
+    var reverbGain: Float = 0
+    var chorusGain: Float = 0
+    var pendingReverb: Float = 0
+    var pendingChorus: Float = 0
     var pendingFinished = false
 
     /// Whether the sample is looping now.
@@ -163,6 +171,8 @@ struct Voice {
         filter.start(qCentibels: value(9 /* initialFilterQ */))
         gainLeft = 0
         gainRight = 0
+        reverbGain = 0
+        chorusGain = 0
         amplitude = 0
         cachedEnvelopeValue = -1
         cachedPitch = -1e9
@@ -201,6 +211,9 @@ struct Voice {
         modLfoToVolume = value(13 /* modLfoToVolume */)
         reverbSend = value(16 /* reverbEffectsSend */)
         chorusSend = value(15 /* chorusEffectsSend */)
+        // Tenths of a percent, clamped to 0...100 % (fluid_voice.c, GEN_REVERBSEND/GEN_CHORUSSEND).
+        reverbFraction = reverbSend <= 0 ? 0 : (reverbSend >= 1000 ? 1 : reverbSend * 0.001)
+        chorusFraction = chorusSend <= 0 ? 0 : (chorusSend >= 1000 ? 1 : chorusSend * 0.001)
     }
 
     /// Enters the release phase of both envelopes (note-off, pedal up, same note restruck).
@@ -298,6 +311,8 @@ struct Voice {
 
         pendingLeft = targetLeft
         pendingRight = targetRight
+        pendingReverb = scaled * reverbFraction
+        pendingChorus = scaled * chorusFraction
         pendingFinished = finished
         // Interpolate the sample into the scratch buffer; the caller filters it, then mixes.
         return interpolate(into: scratch, count: count, increment: increment, data: data, lowBytes: lowBytes,
@@ -310,7 +325,8 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func mix(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
-                      left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) -> Bool {
+                      left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
+                      sends: SendBuses, withSends: Bool) -> Bool {
         let ramp = gainRamp(count: count)
         var i = 0
         while i < produced {
@@ -320,7 +336,27 @@ struct Voice {
             right[i] += y * (ramp.2 + ramp.3 * step)
             i += 1
         }
+        if withSends { mixSends(count: count, produced: produced, filtered: scratch, sends: sends) }
         return finishMix(count: count, produced: produced)
+    }
+
+    /// Adds `produced` points of `filtered` (scaled by the filter's gain `factor`) to the send
+    /// buses with the send gains ramping across the `count`-frame sub-block as the dry gains do.
+    @_noLocks
+    @inline(__always)
+    func mixSends(count: Int, produced: Int, filtered: UnsafePointer<Float>, factor: Float = 1, sends: SendBuses) {
+        let ramp = sendRamp(count: count)
+        let reverbStart = ramp.0 * factor, reverbStep = ramp.1 * factor
+        let chorusStart = ramp.2 * factor, chorusStep = ramp.3 * factor
+        let reverb = sends.reverb, chorus = sends.chorus
+        var i = 0
+        while i < produced {
+            let step = Float(i + 1)
+            let y = filtered[i]
+            reverb[i] += y * (reverbStart + reverbStep * step)
+            chorus[i] += y * (chorusStart + chorusStep * step)
+            i += 1
+        }
     }
 
     /// `mix` for a voice whose filter is bypassed: the samples × the filter's passband gain, four
@@ -328,7 +364,8 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func mixBypassed(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
-                              left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) -> Bool {
+                              left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
+                              sends: SendBuses, withSends: Bool) -> Bool {
         let ramp = gainRamp(count: count)
         let g = Float(filter.gain)
         let leftStart = ramp.0 * g, leftStep = ramp.1 * g, rightStart = ramp.2 * g, rightStep = ramp.3 * g
@@ -353,6 +390,7 @@ struct Voice {
             i += 1
         }
         if produced > 0 { filter.lastInput = scratch[produced - 1] }
+        if withSends { mixSends(count: count, produced: produced, filtered: scratch, factor: g, sends: sends) }
         return finishMix(count: count, produced: produced)
     }
 
@@ -363,6 +401,19 @@ struct Voice {
         let n = Float(count)
         return (gainLeft, (pendingLeft - gainLeft) / n, gainRight, (pendingRight - gainRight) / n)
     }
+
+    /// Reverb start, reverb step, chorus start, chorus step of this sub-block's send ramp.
+    @_noLocks
+    @inline(__always)
+    func sendRamp(count: Int) -> (Float, Float, Float, Float) {
+        let n = Float(count)
+        return (reverbGain, (pendingReverb - reverbGain) / n, chorusGain, (pendingChorus - chorusGain) / n)
+    }
+
+    /// Whether the voice feeds the send buses in this sub-block.
+    @_noLocks
+    @inline(__always)
+    func hasSends() -> Bool { reverbGain != 0 || pendingReverb != 0 || chorusGain != 0 || pendingChorus != 0 }
 
     /// Moves the gains to where the ramp ended; returns false when the voice has finished.
     @_noLocks
@@ -376,9 +427,13 @@ struct Voice {
         if produced == count {
             gainLeft = targetLeft
             gainRight = targetRight
+            reverbGain = pendingReverb
+            chorusGain = pendingChorus
         } else {
             gainLeft = startLeft + stepLeft * Float(produced)
             gainRight = startRight + stepRight * Float(produced)
+            reverbGain += (pendingReverb - reverbGain) / n * Float(produced)
+            chorusGain += (pendingChorus - chorusGain) / n * Float(produced)
         }
         return !(pendingFinished || reachedEnd)
     }
