@@ -55,6 +55,10 @@ public struct Reverb: ~Copyable {
     /// A whole loop through both tank halves.
     let idleAfterFrames: Int
     public private(set) var isIdle = true
+    /// Scratch for one chunk: seven 64-frame buffers.
+    let work: UnsafeMutablePointer<Float>
+    /// The longest chunk `process` may run stage by stage (see there).
+    let chunkLimit: Int
 
     static let quietLevel: Float = 1e-7
 
@@ -89,58 +93,35 @@ public struct Reverb: ~Copyable {
         wet1 = Float(wet * (width / 2 + 0.5))
         wet2 = Float(wet * ((1 - width) / 2))
         idleAfterFrames = lengths[4...].reduce(0, +)
+        work = .allocate(capacity: 7 * 64)
+        work.initialize(repeating: 0, count: 7 * 64)
+        let tapMargins = zip(t, tapLines).map { tap, line in lengths[line] - tap }
+        chunkLimit = max(1, min(64, lengths.min() ?? 1, tapMargins.min() ?? 1))
     }
 
     deinit {
         storage.deallocate()
+        work.deallocate()
     }
 
     /// Adds the reverberation of the mono `input` (`count` frames) to `left` and `right`.
+    ///
+    /// Runs in chunks no longer than any delay line (nor than any tap's distance from its line's
+    /// end), stage by stage over the chunk: every delay in the plate is longer than the chunk, so
+    /// what a stage reads was written before the chunk began and the order of the frames within
+    /// a stage does not matter. Per frame the result is the figure's, sample by sample.
     @_noLocks
     public mutating func process(_ input: UnsafePointer<Float>, count: Int,
                                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
         var inputPeak: Float = 0, outputPeak: Float = 0
-        let decay = decay, decayDiffusion2 = decayDiffusion2, damping = damping, wet1 = wet1, wet2 = wet2
-        let taps = taps
-        var bandwidthState = bandwidthState, leftDampState = leftDampState, rightDampState = rightDampState
-        var leftLast = leftLast, rightLast = rightLast
-        for i in 0..<count {
-            let x = input[i]
-            inputPeak = max(inputPeak, x.magnitude)
-            bandwidthState += Self.bandwidth * (x * Self.inputTrim - bandwidthState)
-            var d = input1.allpass(bandwidthState, Self.inputDiffusion1)
-            d = input2.allpass(d, Self.inputDiffusion1)
-            d = input3.allpass(d, Self.inputDiffusion2)
-            d = input4.allpass(d, Self.inputDiffusion2)
-
-            var l = leftDiffuser1.allpass(d + decay * rightLast, Self.decayDiffusion1)
-            l = leftDelay1.process(l)
-            leftDampState = l + damping * (leftDampState - l)
-            l = leftDiffuser2.allpass(decay * leftDampState, decayDiffusion2)
-            let newLeft = leftDelay2.process(l)
-
-            var r = rightDiffuser1.allpass(d + decay * leftLast, Self.decayDiffusion1)
-            r = rightDelay1.process(r)
-            rightDampState = r + damping * (rightDampState - r)
-            r = rightDiffuser2.allpass(decay * rightDampState, decayDiffusion2)
-            rightLast = rightDelay2.process(r)
-            leftLast = newLeft
-
-            let outLeft = rightDelay1.tap(taps.0) + rightDelay1.tap(taps.1) - rightDiffuser2.tap(taps.2)
-                + rightDelay2.tap(taps.3) - leftDelay1.tap(taps.4) - leftDiffuser2.tap(taps.5) - leftDelay2.tap(taps.6)
-            let outRight = leftDelay1.tap(taps.7) + leftDelay1.tap(taps.8) - leftDiffuser2.tap(taps.9)
-                + leftDelay2.tap(taps.10) - rightDelay1.tap(taps.11) - rightDiffuser2.tap(taps.12) - rightDelay2.tap(taps.13)
-            let yLeft = outLeft * wet1 + outRight * wet2
-            let yRight = outRight * wet1 + outLeft * wet2
-            outputPeak = max(outputPeak, max(yLeft.magnitude, yRight.magnitude))
-            left[i] += yLeft
-            right[i] += yRight
+        var done = 0
+        while done < count {
+            let n = min(count - done, chunkLimit)
+            let peaks = processChunk(input + done, n, left + done, right + done)
+            inputPeak = max(inputPeak, peaks.0)
+            outputPeak = max(outputPeak, peaks.1)
+            done += n
         }
-        self.bandwidthState = bandwidthState
-        self.leftDampState = leftDampState
-        self.rightDampState = rightDampState
-        self.leftLast = leftLast
-        self.rightLast = rightLast
         if inputPeak < Self.quietLevel && outputPeak < Self.quietLevel {
             quietFrames += count
             if quietFrames >= idleAfterFrames && !isIdle { clear() }
@@ -148,6 +129,145 @@ public struct Reverb: ~Copyable {
             quietFrames = 0
             isIdle = false
         }
+    }
+
+    /// One chunk of `n` <= `chunkLimit` frames; returns the input and output peaks.
+    @_noLocks
+    @inline(__always)
+    mutating func processChunk(_ x: UnsafePointer<Float>, _ n: Int,
+                               _ left: UnsafeMutablePointer<Float>, _ right: UnsafeMutablePointer<Float>) -> (Float, Float) {
+        let d = work, l = work + 64, r = work + 128, leftOut = work + 192, rightOut = work + 256
+        let yl = work + 320, yr = work + 384
+        var inputPeak: Float = 0
+        var state = bandwidthState
+        for i in 0..<n {
+            inputPeak = max(inputPeak, x[i].magnitude)
+            state += Self.bandwidth * (x[i] * Self.inputTrim - state)
+            d[i] = state
+        }
+        bandwidthState = state
+        Self.allpass(&input1, d, n, Self.inputDiffusion1)
+        Self.allpass(&input2, d, n, Self.inputDiffusion1)
+        Self.allpass(&input3, d, n, Self.inputDiffusion2)
+        Self.allpass(&input4, d, n, Self.inputDiffusion2)
+        // What the tank halves' last delays give out during the chunk (written before it).
+        Self.read(leftDelay2, n, into: leftOut)
+        Self.read(rightDelay2, n, into: rightOut)
+        let decay = decay
+        l[0] = d[0] + decay * rightLast
+        r[0] = d[0] + decay * leftLast
+        for i in 1..<max(n, 1) {
+            l[i] = d[i] + decay * rightOut[i - 1]
+            r[i] = d[i] + decay * leftOut[i - 1]
+        }
+        leftLast = leftOut[n - 1]
+        rightLast = rightOut[n - 1]
+        Self.allpass(&leftDiffuser1, l, n, Self.decayDiffusion1)
+        Self.allpass(&rightDiffuser1, r, n, Self.decayDiffusion1)
+        Self.delay(&leftDelay1, l, n)
+        Self.delay(&rightDelay1, r, n)
+        let damping = damping
+        var leftDamp = leftDampState, rightDamp = rightDampState
+        for i in 0..<n {
+            leftDamp = l[i] + damping * (leftDamp - l[i])
+            rightDamp = r[i] + damping * (rightDamp - r[i])
+            l[i] = decay * leftDamp
+            r[i] = decay * rightDamp
+        }
+        leftDampState = leftDamp
+        rightDampState = rightDamp
+        Self.allpass(&leftDiffuser2, l, n, decayDiffusion2)
+        Self.allpass(&rightDiffuser2, r, n, decayDiffusion2)
+        Self.delay(&leftDelay2, l, n)
+        Self.delay(&rightDelay2, r, n)
+        // Output taps (table 2), each frame reading the lines as they stood after its own write.
+        yl.update(repeating: 0, count: n)
+        yr.update(repeating: 0, count: n)
+        let t = taps
+        Self.tap(rightDelay1, t.0, n, 1, yl); Self.tap(rightDelay1, t.1, n, 1, yl); Self.tap(rightDiffuser2, t.2, n, -1, yl)
+        Self.tap(rightDelay2, t.3, n, 1, yl); Self.tap(leftDelay1, t.4, n, -1, yl); Self.tap(leftDiffuser2, t.5, n, -1, yl)
+        Self.tap(leftDelay2, t.6, n, -1, yl)
+        Self.tap(leftDelay1, t.7, n, 1, yr); Self.tap(leftDelay1, t.8, n, 1, yr); Self.tap(leftDiffuser2, t.9, n, -1, yr)
+        Self.tap(leftDelay2, t.10, n, 1, yr); Self.tap(rightDelay1, t.11, n, -1, yr); Self.tap(rightDiffuser2, t.12, n, -1, yr)
+        Self.tap(rightDelay2, t.13, n, -1, yr)
+        let wet1 = wet1, wet2 = wet2
+        var outputPeak: Float = 0
+        for i in 0..<n {
+            let outLeft = yl[i] * wet1 + yr[i] * wet2
+            let outRight = yr[i] * wet1 + yl[i] * wet2
+            outputPeak = max(outputPeak, max(outLeft.magnitude, outRight.magnitude))
+            left[i] += outLeft
+            right[i] += outRight
+        }
+        return (inputPeak, outputPeak)
+    }
+
+    /// `line` as an all-pass over `n` points of `x`, in place. In at most two runs of
+    /// consecutive slots (before and after the ring wraps), so the loops carry no wrap test.
+    @_noLocks
+    @inline(__always)
+    static func allpass(_ line: inout DelayLine, _ x: UnsafeMutablePointer<Float>, _ n: Int, _ g: Float) {
+        let first = min(n, line.length - line.position)
+        var slot = line.buffer + line.position
+        for i in 0..<first {
+            let delayed = slot[i]
+            let w = x[i] - g * delayed
+            slot[i] = w
+            x[i] = delayed + g * w
+        }
+        slot = line.buffer - first
+        for i in first..<max(n, first) {
+            let delayed = slot[i]
+            let w = x[i] - g * delayed
+            slot[i] = w
+            x[i] = delayed + g * w
+        }
+        line.position = first < n ? n - first : (line.position + n == line.length ? 0 : line.position + n)
+    }
+
+    /// `line` as a plain delay over `n` points of `x`, in place (two runs, as `allpass`).
+    @_noLocks
+    @inline(__always)
+    static func delay(_ line: inout DelayLine, _ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        let first = min(n, line.length - line.position)
+        var slot = line.buffer + line.position
+        for i in 0..<first {
+            let delayed = slot[i]
+            slot[i] = x[i]
+            x[i] = delayed
+        }
+        slot = line.buffer - first
+        for i in first..<max(n, first) {
+            let delayed = slot[i]
+            slot[i] = x[i]
+            x[i] = delayed
+        }
+        line.position = first < n ? n - first : (line.position + n == line.length ? 0 : line.position + n)
+    }
+
+    /// The next `n` values `line` will give out, without moving it.
+    @_noLocks
+    @inline(__always)
+    static func read(_ line: DelayLine, _ n: Int, into out: UnsafeMutablePointer<Float>) {
+        let first = min(n, line.length - line.position)
+        var slot = UnsafePointer(line.buffer + line.position)
+        for i in 0..<first { out[i] = slot[i] }
+        slot = UnsafePointer(line.buffer - first)
+        for i in first..<max(n, first) { out[i] = slot[i] }
+    }
+
+    /// Adds `sign` × the tap `age` frames behind each of the chunk's last `n` writes to `out`.
+    @_noLocks
+    @inline(__always)
+    static func tap(_ line: DelayLine, _ age: Int, _ n: Int, _ sign: Float, _ out: UnsafeMutablePointer<Float>) {
+        let length = line.length
+        var start = line.position - n - age
+        while start < 0 { start += length }
+        let first = min(n, length - start)
+        var slot = UnsafePointer(line.buffer + start)
+        for i in 0..<first { out[i] += sign * slot[i] }
+        slot = UnsafePointer(line.buffer - first)
+        for i in first..<max(n, first) { out[i] += sign * slot[i] }
     }
 
     /// Silences the tail at once (system reset) and marks the reverb idle.

@@ -6,4 +6,6 @@ struct SendBuses {
     let chorus: UnsafeMutablePointer<Float>
     let laneReverb: UnsafeMutablePointer<SIMD4<Float>>
     let laneChorus: UnsafeMutablePointer<SIMD4<Float>>
+    /// A four-voice group's filtered points (lanes = voices), between its dry and send passes.
+    let quadFiltered: UnsafeMutablePointer<SIMD4<Float>>
 }

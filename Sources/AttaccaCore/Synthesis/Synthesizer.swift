@@ -120,7 +120,10 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         laneReverb.initialize(repeating: SIMD4<Float>(), count: 64)
         let laneChorus = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 64)
         laneChorus.initialize(repeating: SIMD4<Float>(), count: 64)
-        sends = SendBuses(reverb: reverbBus, chorus: chorusBus, laneReverb: laneReverb, laneChorus: laneChorus)
+        let quadFiltered = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 64)
+        quadFiltered.initialize(repeating: SIMD4<Float>(), count: 64)
+        sends = SendBuses(reverb: reverbBus, chorus: chorusBus, laneReverb: laneReverb, laneChorus: laneChorus,
+                          quadFiltered: quadFiltered)
         reverb = Reverb(settings: settings.reverb, sampleRate: settings.sampleRate)
         chorus = Chorus(settings: settings.chorus, sampleRate: settings.sampleRate)
         reverbEnabled = settings.reverb.isEnabled
@@ -156,6 +159,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         sends.chorus.deallocate()
         sends.laneReverb.deallocate()
         sends.laneChorus.deallocate()
+        sends.quadFiltered.deallocate()
         cubicTable.deallocate()
     }
 
@@ -256,11 +260,10 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                                   || voices[slots[2]].hasSends() || voices[slots[3]].hasSends()) {
                 sendsFed = true
                 lanesFed = true
-                LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, laneLeft: laneLeft, laneRight: laneRight,
-                                                sends: sends, withSends: true)
+                LowPassFilter.processQuadAndMixWithSends(voices, slots, voiceScratch, count: count, laneLeft: laneLeft,
+                                                         laneRight: laneRight, sends: sends)
             } else {
-                LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, laneLeft: laneLeft, laneRight: laneRight,
-                                                sends: sends, withSends: false)
+                LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, laneLeft: laneLeft, laneRight: laneRight)
             }
             for k in 0..<4 where !voices[slots[k]].finishMix(count: count, produced: count) {
                 pool.free(slots[k])
@@ -274,20 +277,19 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                 let b = slots[k + 1]
                 if effectsEnabled && (voices[a].hasSends() || voices[b].hasSends()) {
                     sendsFed = true
-                    LowPassFilter.processPairAndMix(
-                        &voices[a].filter, voiceScratch + 64 * k, &voices[b].filter, voiceScratch + 64 * (k + 1),
-                        count: produced[k], span: count,
+                    let xa = voiceScratch + 64 * k, xb = voiceScratch + 64 * (k + 1)
+                    LowPassFilter.processPairAndMixWithSends(
+                        &voices[a].filter, xa, &voices[b].filter, xb, count: produced[k], span: count,
                         rampA: voices[a].gainRamp(count: count), rampB: voices[b].gainRamp(count: count),
-                        left: left, right: right,
-                        sendA: voices[a].sendRamp(count: count), sendB: voices[b].sendRamp(count: count),
-                        sends: sends, withSends: true)
+                        left: left, right: right)
+                    voices[a].mixSends(count: count, produced: produced[k], filtered: xa, sends: sends)
+                    voices[b].mixSends(count: count, produced: produced[k], filtered: xb, sends: sends)
                 } else {
                     LowPassFilter.processPairAndMix(
                         &voices[a].filter, voiceScratch + 64 * k, &voices[b].filter, voiceScratch + 64 * (k + 1),
                         count: produced[k], span: count,
                         rampA: voices[a].gainRamp(count: count), rampB: voices[b].gainRamp(count: count),
-                        left: left, right: right,
-                        sendA: (0, 0, 0, 0), sendB: (0, 0, 0, 0), sends: sends, withSends: false)
+                        left: left, right: right)
                 }
                 let aliveA = voices[a].finishMix(count: count, produced: produced[k])
                 let aliveB = voices[b].finishMix(count: count, produced: produced[k])

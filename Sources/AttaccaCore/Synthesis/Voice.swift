@@ -346,15 +346,31 @@ struct Voice {
     @inline(__always)
     func mixSends(count: Int, produced: Int, filtered: UnsafePointer<Float>, factor: Float = 1, sends: SendBuses) {
         let ramp = sendRamp(count: count)
-        let reverbStart = ramp.0 * factor, reverbStep = ramp.1 * factor
-        let chorusStart = ramp.2 * factor, chorusStep = ramp.3 * factor
-        let reverb = sends.reverb, chorus = sends.chorus
+        if ramp.0 != 0 || ramp.1 != 0 {
+            Self.addRamped(filtered, produced: produced, start: ramp.0 * factor, step: ramp.1 * factor, into: sends.reverb)
+        }
+        if ramp.2 != 0 || ramp.3 != 0 {
+            Self.addRamped(filtered, produced: produced, start: ramp.2 * factor, step: ramp.3 * factor, into: sends.chorus)
+        }
+    }
+
+    /// `bus[i] += x[i] × (start + step × (i + 1))` for `produced` points, four per step in SIMD lanes.
+    @_noLocks
+    @inline(__always)
+    static func addRamped(_ x: UnsafePointer<Float>, produced: Int, start: Float, step: Float,
+                          into bus: UnsafeMutablePointer<Float>) {
+        var gain = start + step * SIMD4<Float>(1, 2, 3, 4)
+        let jump = SIMD4<Float>(repeating: 4 * step)
         var i = 0
+        while i + 4 <= produced {
+            let y = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
+            let b = UnsafeMutableRawPointer(bus + i)
+            b.storeBytes(of: b.loadUnaligned(as: SIMD4<Float>.self) + y * gain, as: SIMD4<Float>.self)
+            gain += jump
+            i += 4
+        }
         while i < produced {
-            let step = Float(i + 1)
-            let y = filtered[i]
-            reverb[i] += y * (reverbStart + reverbStep * step)
-            chorus[i] += y * (chorusStart + chorusStep * step)
+            bus[i] += x[i] * (start + step * Float(i + 1))
             i += 1
         }
     }
