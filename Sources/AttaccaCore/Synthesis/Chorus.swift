@@ -5,7 +5,8 @@
 /// both), and the two sums are crossed with FluidSynth's fixed width 10: left = wet1·even +
 /// wet2·odd, right = wet1·odd + wet2·even, wet1 = 5.5·level/3, wet2 = −4.5·level/3. A single
 /// tap goes to both sides at `level`.
-/// Taps are read with linear interpolation (FluidSynth: a first-order all-pass).
+/// Taps are read with linear interpolation (FluidSynth: a first-order all-pass); each tap's delay
+/// is exact every 16 frames and linear between (FluidSynth holds it for 4-5 frames).
 ///
 /// The line is allocated in `init` for the depth and rate; `process` never allocates, locks or
 /// calls C. After a line's length of silent input and output it reports `isIdle`.
@@ -19,8 +20,11 @@ public struct Chorus: ~Copyable {
     /// Each tap's sine as a rotating phasor (cos, sin), advanced by `rotation` every frame.
     let phasorCos: UnsafeMutablePointer<Double>
     let phasorSin: UnsafeMutablePointer<Double>
-    let rotationCos: Double
-    let rotationSin: Double
+    /// The phasors' rotation by m = 0...16 frames.
+    let rotationCos: UnsafeMutablePointer<Double>
+    let rotationSin: UnsafeMutablePointer<Double>
+    /// Scratch: the even and odd taps' sums for one chunk of up to 64 frames.
+    let work: UnsafeMutablePointer<Float>
     /// Delay in frames at the sine's zero, and the sine's amplitude in frames.
     let center: Float
     let swing: Float
@@ -34,7 +38,8 @@ public struct Chorus: ~Copyable {
         let depth = min(max(settings.depth, 0), 40)
         swing = Float(depth / 1000 * Double(sampleRate) / 2)
         center = swing + 1
-        length = Int(2 * swing) + 4
+        // The longest delay plus a chunk: `process` writes a chunk's input before reading its taps.
+        length = Int(2 * swing) + 4 + 64
         line = .allocate(capacity: length)
         line.initialize(repeating: 0, count: length)
         let count = max(voiceCount, 1)
@@ -47,8 +52,14 @@ public struct Chorus: ~Copyable {
         }
         let speed = min(max(settings.speed, 0.1), 5)
         let step = 2 * Double.pi * speed / Double(sampleRate)
-        rotationCos = FastMath.cos(step)
-        rotationSin = FastMath.sin(step)
+        rotationCos = .allocate(capacity: 17)
+        rotationSin = .allocate(capacity: 17)
+        for m in 0...16 {
+            (rotationCos + m).initialize(to: FastMath.cos(step * Double(m)))
+            (rotationSin + m).initialize(to: FastMath.sin(step * Double(m)))
+        }
+        work = .allocate(capacity: 128)
+        work.initialize(repeating: 0, count: 128)
         let level = min(max(settings.level, 0), 10)
         if voiceCount > 1 {
             let wet = level / (1 + 10 * 0.2)
@@ -64,6 +75,9 @@ public struct Chorus: ~Copyable {
         line.deallocate()
         phasorCos.deallocate()
         phasorSin.deallocate()
+        rotationCos.deallocate()
+        rotationSin.deallocate()
+        work.deallocate()
     }
 
     /// Adds the chorus of the mono `input` (`count` frames) to `left` and `right`.
@@ -71,40 +85,16 @@ public struct Chorus: ~Copyable {
     public mutating func process(_ input: UnsafePointer<Float>, count: Int,
                                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
         var inputPeak: Float = 0, outputPeak: Float = 0
-        let length = length, line = line, voices = voiceCount
-        let lastFeedsBoth = voices & 1 == 1
-        var position = position
-        for i in 0..<count {
-            var even: Float = 0, odd: Float = 0, tap: Float = 0
-            for k in 0..<voices {
-                let c = phasorCos[k], s = phasorSin[k]
-                phasorCos[k] = c * rotationCos - s * rotationSin
-                phasorSin[k] = s * rotationCos + c * rotationSin
-                // Frames back from the last written one (1 = the last).
-                let delay = center + swing * Float(s)
-                let whole = Int(delay)
-                let fraction = delay - Float(whole)
-                var a = position - whole
-                if a < 0 { a += length }
-                var b = a - 1
-                if b < 0 { b += length }
-                tap = line[a] + fraction * (line[b] - line[a])
-                if k & 1 == 0 { even += tap } else { odd += tap }
-            }
-            if lastFeedsBoth { odd += tap }
-            let x = input[i]
-            inputPeak = max(inputPeak, x.magnitude)
-            line[position] = x
-            position = position + 1 == length ? 0 : position + 1
-            let yLeft = even * wet1 + odd * wet2
-            let yRight = odd * wet1 + even * wet2
-            outputPeak = max(outputPeak, max(yLeft.magnitude, yRight.magnitude))
-            left[i] += yLeft
-            right[i] += yRight
+        var done = 0
+        while done < count {
+            let n = min(64, count - done)
+            let peaks = processChunk(input + done, n, left + done, right + done)
+            inputPeak = max(inputPeak, peaks.0)
+            outputPeak = max(outputPeak, peaks.1)
+            done += n
         }
-        self.position = position
         // The phasors' length drifts by rounding: pull it back to 1 once per block.
-        for k in 0..<voices {
+        for k in 0..<voiceCount {
             let c = phasorCos[k], s = phasorSin[k]
             let correction = 1.5 - 0.5 * (c * c + s * s)
             phasorCos[k] = c * correction
@@ -120,6 +110,70 @@ public struct Chorus: ~Copyable {
             quietFrames = 0
             isIdle = false
         }
+    }
+
+    /// One chunk of `n` <= 64 frames: the input is written first (every tap is at least a frame
+    /// old, and the line is a chunk longer than the longest delay), then each tap's whole chunk.
+    /// Returns the input and output peaks.
+    @_noLocks
+    @inline(__always)
+    mutating func processChunk(_ x: UnsafePointer<Float>, _ n: Int,
+                               _ left: UnsafeMutablePointer<Float>, _ right: UnsafeMutablePointer<Float>) -> (Float, Float) {
+        let length = length, line = line
+        let start = position
+        var inputPeak: Float = 0
+        var p = position
+        for i in 0..<n {
+            inputPeak = max(inputPeak, x[i].magnitude)
+            line[p] = x[i]
+            p = p + 1 == length ? 0 : p + 1
+        }
+        position = p
+        let even = work, odd = work + 64
+        even.update(repeating: 0, count: n)
+        odd.update(repeating: 0, count: n)
+        let voices = voiceCount
+        for k in 0..<voices {
+            // The last tap of an odd count feeds both sides.
+            let both = k == voices - 1 && voices & 1 == 1
+            let sum = k & 1 == 0 ? even : odd
+            var c = phasorCos[k], s = phasorSin[k]
+            var i = 0
+            while i < n {
+                let m = min(16, n - i)
+                // Delay (frames back from frame i's own input) at the segment's ends, linear between.
+                let c1 = c * rotationCos[m] - s * rotationSin[m]
+                let s1 = s * rotationCos[m] + c * rotationSin[m]
+                let d0 = center + swing * Float(s), d1 = center + swing * Float(s1)
+                let slope = (d1 - d0) / Float(m)
+                for j in 0..<m {
+                    let delay = d0 + slope * Float(j)
+                    let whole = Int(delay)
+                    let fraction = delay - Float(whole)
+                    var a = start + i + j - whole
+                    if a < 0 { a += length } else if a >= length { a -= length }
+                    let b = a == 0 ? length - 1 : a - 1
+                    let tap = line[a] + fraction * (line[b] - line[a])
+                    sum[i + j] += tap
+                    if both { odd[i + j] += tap }
+                }
+                c = c1
+                s = s1
+                i += m
+            }
+            phasorCos[k] = c
+            phasorSin[k] = s
+        }
+        let wet1 = wet1, wet2 = wet2
+        var outputPeak: Float = 0
+        for i in 0..<n {
+            let yLeft = even[i] * wet1 + odd[i] * wet2
+            let yRight = odd[i] * wet1 + even[i] * wet2
+            outputPeak = max(outputPeak, max(yLeft.magnitude, yRight.magnitude))
+            left[i] += yLeft
+            right[i] += yRight
+        }
+        return (inputPeak, outputPeak)
     }
 
     /// Silences the chorus at once and marks it idle.
