@@ -23,7 +23,7 @@ public struct Chorus: ~Copyable {
     /// The phasors' rotation by m = 0...16 frames.
     let rotationCos: UnsafeMutablePointer<Double>
     let rotationSin: UnsafeMutablePointer<Double>
-    /// Scratch: the even and odd taps' sums for one chunk of up to 64 frames.
+    /// Scratch: the even, odd and shared taps' sums for one chunk of up to 64 frames.
     let work: UnsafeMutablePointer<Float>
     /// Delay in frames at the sine's zero, and the sine's amplitude in frames.
     let center: Float
@@ -58,8 +58,8 @@ public struct Chorus: ~Copyable {
             (rotationCos + m).initialize(to: FastMath.cos(step * Double(m)))
             (rotationSin + m).initialize(to: FastMath.sin(step * Double(m)))
         }
-        work = .allocate(capacity: 128)
-        work.initialize(repeating: 0, count: 128)
+        work = .allocate(capacity: 192)
+        work.initialize(repeating: 0, count: 192)
         let level = min(max(settings.level, 0), 10)
         if voiceCount > 1 {
             let wet = level / (1 + 10 * 0.2)
@@ -129,14 +129,14 @@ public struct Chorus: ~Copyable {
             p = p + 1 == length ? 0 : p + 1
         }
         position = p
-        let even = work, odd = work + 64
+        // Even taps, odd taps, and the last tap of an odd count, which feeds both sides.
+        let even = work, odd = work + 64, shared = work + 128
         even.update(repeating: 0, count: n)
         odd.update(repeating: 0, count: n)
+        shared.update(repeating: 0, count: n)
         let voices = voiceCount
         for k in 0..<voices {
-            // The last tap of an odd count feeds both sides.
-            let both = k == voices - 1 && voices & 1 == 1
-            let sum = k & 1 == 0 ? even : odd
+            let sum = k == voices - 1 && voices & 1 == 1 ? shared : (k & 1 == 0 ? even : odd)
             var c = phasorCos[k], s = phasorSin[k]
             var i = 0
             while i < n {
@@ -145,17 +145,21 @@ public struct Chorus: ~Copyable {
                 let c1 = c * rotationCos[m] - s * rotationSin[m]
                 let s1 = s * rotationCos[m] + c * rotationSin[m]
                 let d0 = center + swing * Float(s), d1 = center + swing * Float(s1)
-                let slope = (d1 - d0) / Float(m)
+                // The delay in 32.32 fixed point: whole frames and fraction without conversions.
+                var delay = Int64(Double(d0) * 4294967296)
+                let step = Int64(Double((d1 - d0) / Float(m)) * 4294967296)
+                let out = sum + i
+                var slot = start + i
                 for j in 0..<m {
-                    let delay = d0 + slope * Float(j)
-                    let whole = Int(delay)
-                    let fraction = delay - Float(whole)
-                    var a = start + i + j - whole
+                    let whole = Int(truncatingIfNeeded: delay >> 32)
+                    let fraction = Float(UInt32(truncatingIfNeeded: delay)) * (1.0 / 4294967296)
+                    var a = slot - whole
                     if a < 0 { a += length } else if a >= length { a -= length }
                     let b = a == 0 ? length - 1 : a - 1
-                    let tap = line[a] + fraction * (line[b] - line[a])
-                    sum[i + j] += tap
-                    if both { odd[i + j] += tap }
+                    let older = line[b], newer = line[a]
+                    out[j] += newer + fraction * (older - newer)
+                    delay &+= step
+                    slot += 1
                 }
                 c = c1
                 s = s1
@@ -167,8 +171,9 @@ public struct Chorus: ~Copyable {
         let wet1 = wet1, wet2 = wet2
         var outputPeak: Float = 0
         for i in 0..<n {
-            let yLeft = even[i] * wet1 + odd[i] * wet2
-            let yRight = odd[i] * wet1 + even[i] * wet2
+            let e = even[i] + shared[i], o = odd[i] + shared[i]
+            let yLeft = e * wet1 + o * wet2
+            let yRight = o * wet1 + e * wet2
             outputPeak = max(outputPeak, max(yLeft.magnitude, yRight.magnitude))
             left[i] += yLeft
             right[i] += yRight
