@@ -150,16 +150,19 @@ public struct Chorus: ~Copyable {
                 let step = Int64(Double((d1 - d0) / Float(m)) * 4294967296)
                 let out = sum + i
                 var slot = start + i
-                for j in 0..<m {
+                var j = 0
+                while j < m {
                     let whole = Int(truncatingIfNeeded: delay >> 32)
-                    let fraction = Float(UInt32(truncatingIfNeeded: delay)) * (1.0 / 4294967296)
-                    var a = slot - whole
-                    if a < 0 { a += length } else if a >= length { a -= length }
-                    let b = a == 0 ? length - 1 : a - 1
+                    // The low 32 bits as a fraction, through Int32 lanes (a signed conversion is one instruction).
+                    let fraction = Float(Int32(truncatingIfNeeded: (delay & 0xFFFF_FFFF) >> 8)) * (1.0 / 16777216)
+                    var a = slot &- whole
+                    if a < 0 { a &+= length } else if a >= length { a &-= length }
+                    let b = a == 0 ? length &- 1 : a &- 1
                     let older = line[b], newer = line[a]
                     out[j] += newer + fraction * (older - newer)
                     delay &+= step
-                    slot += 1
+                    slot &+= 1
+                    j &+= 1
                 }
                 c = c1
                 s = s1
