@@ -59,6 +59,21 @@ import Testing
         #expect(full.left == over.left)
     }
 
+    /// A system reset silences the tails at once, as FluidSynth's (fluid_synth_system_reset).
+    @Test func systemResetClearsTheTails() throws {
+        var synth = try Synthesizer(soundFont: Self.font(reverbSend: 500, chorusSend: 500),
+                                    settings: SynthesizerSettings(sampleRate: Self.rate))
+        synth.send(.noteOn(channel: 0, key: 69, velocity: 100))
+        _ = Measure.render(&synth, frames: Self.rate / 2)
+        synth.send(.noteOff(channel: 0, key: 69))
+        let tail = Measure.render(&synth, frames: Self.rate)
+        #expect(Measure.peak(tail.left, (Self.rate / 2)..<Self.rate) > 1e-4)  // the release is over, the reverb goes on
+        synth.send(.systemReset)
+        let after = Measure.render(&synth, frames: 4800)
+        #expect(Measure.peak(after.left, 0..<4800) == 0)
+        #expect(Measure.peak(after.right, 0..<4800) == 0)
+    }
+
     /// Nothing sent (no generators, CC91 = CC93 = 0): effects on renders exactly as effects off,
     /// so the comparisons against FluidSynth with its effects off stand.
     @Test func nothingSentIsBitIdenticalToEffectsOff() throws {

@@ -252,10 +252,13 @@ extension Synthesizer {
         }
     }
 
-    /// MIDI system reset (and GM/GS reset): all voices stop at once, all channels reset.
+    /// MIDI system reset (and GM/GS reset): all voices stop at once, all channels reset, the
+    /// reverb's and chorus's tails cleared (as fluid_synth_system_reset_LOCAL).
     mutating func systemReset() {
         pool.freeAll()
         resetAllChannels()
+        reverb.clear()
+        chorus.clear()
     }
 
     /// Resolves the channel's bank and program to a preset (used for the following notes).
