@@ -223,11 +223,11 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                         let alive: Bool
                         if effectsEnabled && voices[i].hasSends() {
                             sendsFed = true
-                            alive = voices[i].mixBypassed(count: count, produced: produced, scratch: scratch, left: outLeft,
-                                                          right: outRight, sends: sends, withSends: true)
+                            alive = voices[i].mixBypassedWithSends(count: count, produced: produced, scratch: scratch,
+                                                                   left: outLeft, right: outRight, sends: sends)
                         } else {
                             alive = voices[i].mixBypassed(count: count, produced: produced, scratch: scratch, left: outLeft,
-                                                          right: outRight, sends: sends, withSends: false)
+                                                          right: outRight)
                         }
                         if !alive { pool.free(i) }
                         continue

@@ -380,8 +380,7 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func mixBypassed(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
-                              left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
-                              sends: SendBuses, withSends: Bool) -> Bool {
+                              left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) -> Bool {
         let ramp = gainRamp(count: count)
         let g = Float(filter.gain)
         let leftStart = ramp.0 * g, leftStep = ramp.1 * g, rightStart = ramp.2 * g, rightStep = ramp.3 * g
@@ -406,7 +405,51 @@ struct Voice {
             i += 1
         }
         if produced > 0 { filter.lastInput = scratch[produced - 1] }
-        if withSends { mixSends(count: count, produced: produced, filtered: scratch, factor: g, sends: sends) }
+        return finishMix(count: count, produced: produced)
+    }
+
+    /// `mixBypassed` that also feeds the send buses, all four in one loop (the samples loaded
+    /// once); the dry arithmetic is `mixBypassed`'s.
+    @_noLocks
+    @inline(__always)
+    mutating func mixBypassedWithSends(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
+                                       left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
+                                       sends: SendBuses) -> Bool {
+        let ramp = gainRamp(count: count), send = sendRamp(count: count)
+        let g = Float(filter.gain)
+        let leftStart = ramp.0 * g, leftStep = ramp.1 * g, rightStart = ramp.2 * g, rightStep = ramp.3 * g
+        let reverbStart = send.0 * g, reverbStep = send.1 * g, chorusStart = send.2 * g, chorusStep = send.3 * g
+        let steps = SIMD4<Float>(1, 2, 3, 4)
+        var gainL = leftStart + leftStep * steps, gainR = rightStart + rightStep * steps
+        var gainE = reverbStart + reverbStep * steps, gainC = chorusStart + chorusStep * steps
+        let jumpL = SIMD4<Float>(repeating: 4 * leftStep), jumpR = SIMD4<Float>(repeating: 4 * rightStep)
+        let jumpE = SIMD4<Float>(repeating: 4 * reverbStep), jumpC = SIMD4<Float>(repeating: 4 * chorusStep)
+        let reverb = sends.reverb, chorus = sends.chorus
+        var i = 0
+        while i + 4 <= produced {
+            let y = UnsafeRawPointer(scratch + i).loadUnaligned(as: SIMD4<Float>.self)
+            let l = UnsafeMutableRawPointer(left + i), r = UnsafeMutableRawPointer(right + i)
+            let e = UnsafeMutableRawPointer(reverb + i), c = UnsafeMutableRawPointer(chorus + i)
+            l.storeBytes(of: l.loadUnaligned(as: SIMD4<Float>.self) + y * gainL, as: SIMD4<Float>.self)
+            r.storeBytes(of: r.loadUnaligned(as: SIMD4<Float>.self) + y * gainR, as: SIMD4<Float>.self)
+            e.storeBytes(of: e.loadUnaligned(as: SIMD4<Float>.self) + y * gainE, as: SIMD4<Float>.self)
+            c.storeBytes(of: c.loadUnaligned(as: SIMD4<Float>.self) + y * gainC, as: SIMD4<Float>.self)
+            gainL += jumpL
+            gainR += jumpR
+            gainE += jumpE
+            gainC += jumpC
+            i += 4
+        }
+        while i < produced {
+            let step = Float(i + 1)
+            let y = scratch[i]
+            left[i] += y * (leftStart + leftStep * step)
+            right[i] += y * (rightStart + rightStep * step)
+            reverb[i] += y * (reverbStart + reverbStep * step)
+            chorus[i] += y * (chorusStart + chorusStep * step)
+            i += 1
+        }
+        if produced > 0 { filter.lastInput = scratch[produced - 1] }
         return finishMix(count: count, produced: produced)
     }
 
