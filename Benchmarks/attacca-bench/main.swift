@@ -3,7 +3,7 @@
 //   attacca-bench load [path.sf2] [repetitions]   time to load a SoundFont with SoundFont(path:),
 //                                                  and then to make its sample data resident
 //   attacca-bench render SF2 MIDI [repetitions]    whole-file render speed (times real time) of the
-//                                                  native and FluidSynth engines, in process, effects off
+//                                                  native and FluidSynth engines, in process
 //   attacca-bench voices SF2 [notes] [seconds]     sustained looped notes (organ, program 19) on one core:
 //                                                  voices × times real time
 //   attacca-bench allocations SF2 MIDI             malloc calls during the render calls of a whole file
@@ -15,12 +15,16 @@
 //   attacca-bench once native|fluidsynth SF2 MIDI  one render, nothing else (for callgrind)
 //   attacca-bench write-default-font PATH          writes DefaultSoundFont.make() as an SF2 file
 //
+// ATTACCA_BENCH_EFFECTS=on turns reverb and chorus on in both engines (the defaults of
+// SynthesizerSettings, the same values given to FluidSynth) for render, allocations, compare and
+// once; otherwise both run with effects off.
+//
 // For finding where the engines differ: ATTACCA_BENCH_DROP=bend,pressure,cc1,... leaves those
 // messages out of both engines' input, ATTACCA_BENCH_POLYPHONY=N sets both engines' voices,
 // ATTACCA_BENCH_LIKE=timing or =pitch makes "like for like" only that half of it.
 //
 // Build in release: swift build -c release --product attacca-bench. All renders: 48 kHz, gain 0.5,
-// blocks of 512 frames through MidiFileSequencer, effects off.
+// blocks of 512 frames through MidiFileSequencer, effects off unless ATTACCA_BENCH_EFFECTS=on.
 import AttaccaAnalysis
 import AttaccaAssets
 import AttaccaCore
@@ -140,6 +144,11 @@ struct DroppingEngine<Inner: SoundEngine & ~Copyable>: SoundEngine, ~Copyable {
     }
 }
 
+/// Reverb and chorus on in both engines (ATTACCA_BENCH_EFFECTS=on).
+let benchEffects = getenv("ATTACCA_BENCH_EFFECTS").map { String(cString: $0) == "on" } ?? false
+let benchReverb = ReverbSettings(isEnabled: benchEffects)
+let benchChorus = ChorusSettings(isEnabled: benchEffects)
+
 /// Creates the engine (not timed) and renders `frames` of `midi` into the buffers; wall seconds of the render.
 /// What "like for like" gives the native engine of FluidSynth's: its event timing, its pitch
 /// arithmetic, or both (the default; ATTACCA_BENCH_LIKE=timing or =pitch for one).
@@ -155,7 +164,8 @@ func timedRender(_ kind: EngineKind, font: SoundFont, fontPath: String, midi: Mi
     case .native:
         let engine = try Synthesizer(soundFont: font, settings: SynthesizerSettings(
             sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain, velocityToFilterModulator: false,
-            pitchArithmetic: likeForLike && likeForLikeParts.contains("pitch") ? .fluidSynth : .exact))
+            pitchArithmetic: likeForLike && likeForLikeParts.contains("pitch") ? .fluidSynth : .exact,
+            reverb: benchReverb, chorus: benchChorus))
         if likeForLike && likeForLikeParts.contains("timing") {
             var quantized = DroppingEngine(inner: BlockQuantizedEngine(engine))
             return renderFile(&quantized, midi, frames: frames, left: left, right: right,
@@ -165,7 +175,8 @@ func timedRender(_ kind: EngineKind, font: SoundFont, fontPath: String, midi: Mi
         return renderFile(&dropping, midi, frames: frames, left: left, right: right,
                           countAllocations: countAllocations, allocations: &allocations)
     case .fluidsynth:
-        let engine = try FluidSynthEngine(soundFontPath: fontPath, sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain)
+        let engine = try FluidSynthEngine(soundFontPath: fontPath, sampleRate: sampleRate, polyphony: benchPolyphony, gain: benchGain,
+                                          reverb: benchReverb, chorus: benchChorus)
         var dropping = DroppingEngine(inner: engine)
         return renderFile(&dropping, midi, frames: frames, left: left, right: right,
                           countAllocations: countAllocations, allocations: &allocations)
@@ -200,7 +211,8 @@ func renderSpeed(_ arguments: ArraySlice<String>) throws -> Int32 {
     guard arguments.count >= 2 else { return usage() }
     let inputs = try Inputs(arguments[arguments.startIndex], arguments[arguments.startIndex + 1])
     let repetitions = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 5
-    print("render \(inputs.midiPath) (\((inputs.seconds * 100).rounded() / 100) s) with \(inputs.fontPath), \(repetitions) repetitions:")
+    print("render \(inputs.midiPath) (\((inputs.seconds * 100).rounded() / 100) s) with \(inputs.fontPath), \(repetitions) repetitions, "
+          + "effects \(benchEffects ? "on" : "off"):")
     for kind in EngineKind.allCases {
         var factors: [Double] = [], cpuFactors: [Double] = [], unused: Int64 = 0
         for _ in 0..<repetitions {
@@ -253,7 +265,7 @@ func voices(_ arguments: ArraySlice<String>) throws -> Int32 {
               + "→ \(Int((Double(active) * factor).rounded())) voices per second of audio per core")
     }
     print("voices \(fontPath), \(seconds) s at \(sampleRate) Hz:")
-    var native = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: 1024, gain: benchGain, velocityToFilterModulator: false))
+    var native = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, polyphony: 1024, gain: benchGain, velocityToFilterModulator: false).withoutEffects)
     run(&native, "native")
     var fluid = try FluidSynthEngine(soundFontPath: fontPath, sampleRate: sampleRate, polyphony: 1024, gain: benchGain)
     run(&fluid, "fluidsynth")
@@ -263,7 +275,7 @@ func voices(_ arguments: ArraySlice<String>) throws -> Int32 {
 func allocations(_ arguments: ArraySlice<String>) throws -> Int32 {
     guard arguments.count >= 2 else { return usage() }
     let inputs = try Inputs(arguments[arguments.startIndex], arguments[arguments.startIndex + 1], tail: 1)
-    print("allocations rendering \(inputs.midiPath) with \(inputs.fontPath) (malloc calls inside render calls, engine created beforehand; "
+    print("allocations rendering \(inputs.midiPath) with \(inputs.fontPath), effects \(benchEffects ? "on" : "off") (malloc calls inside render calls, engine created beforehand; "
           + "first render / second render with a new engine):")
     for kind in EngineKind.allCases {
         // The first render of a kind in the process makes a few mallocs of one-time set-up (since
@@ -319,7 +331,7 @@ func compare(_ arguments: ArraySlice<String>) throws -> Int32 {
     var fullBandSettings = AudioComparisonSettings()
     fullBandSettings.highestFrequency = Double(sampleRate) / 2
     let fullBand = AudioComparison(sampleRate: sampleRate, settings: fullBandSettings)
-    print("compare native against fluidsynth with \(fontPath) (whole files + 1 s tail):")
+    print("compare native against fluidsynth with \(fontPath) (whole files + 1 s tail), effects \(benchEffects ? "on" : "off"):")
     for midiPath in arguments.dropFirst() {
         let inputs = try Inputs(fontPath, midiPath, tail: 1)
         var unused: Int64 = 0

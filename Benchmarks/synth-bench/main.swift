@@ -62,6 +62,6 @@ if which == "fluid" {
     let font = try SoundFont(path: fontPath)
     _ = font.makeSampleDataResident()
     var synth = try Synthesizer(soundFont: font, settings: SynthesizerSettings(
-        sampleRate: 48000, polyphony: 256, interpolation: which == "linear" ? .linear : .cubic))
+        sampleRate: 48000, polyphony: 256, interpolation: which == "linear" ? .linear : .cubic).withoutEffects)
     run(&synth)
 }

@@ -25,6 +25,7 @@ public struct BlockQuantizedEngine<Inner: SoundEngine & ~Copyable>: SoundEngine,
 
     public var sampleRate: Int { inner.sampleRate }
     public var activeVoiceCount: Int { inner.activeVoiceCount }
+    public var hasEffects: Bool { inner.hasEffects }
 
     public mutating func send(_ message: MidiMessage) {
         pending.append(message)

@@ -23,10 +23,13 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
     private static let sysexCapacity = 512
 
     /// Loads `soundFontPath` into a new synth. `gain` goes straight to FluidSynth's `synth.gain`
-    /// (whose own default is 0.2). Reverb and chorus stay off unless `effects` is true.
+    /// (whose own default is 0.2). Reverb and chorus are off unless enabled in `reverb` and
+    /// `chorus`, whose parameters go to `synth.reverb.*` and `synth.chorus.*` (set every time:
+    /// Debian 12's FluidSynth 2.3 has older defaults than the 2.4+ ones the settings hold).
     /// `bankSelect` is `synth.midi-bank-select` (gs, gm, xg or mma).
     public init(soundFontPath: String, sampleRate: Int, polyphony: Int = 256, gain: Float = 1.0,
-                effects: Bool = false, bankSelect: String = "gs") throws(FluidSynthError) {
+                reverb: ReverbSettings = ReverbSettings(isEnabled: false),
+                chorus: ChorusSettings = ChorusSettings(isEnabled: false), bankSelect: String = "gs") throws(FluidSynthError) {
         FluidSynthLog.install
         FluidSynthLog.clear()
         Self.globalTablesReady
@@ -35,8 +38,16 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
             try Self.set(settings, "synth.sample-rate", number: Double(sampleRate))
             try Self.set(settings, "synth.polyphony", integer: polyphony)
             try Self.set(settings, "synth.gain", number: Double(gain))
-            try Self.set(settings, "synth.reverb.active", integer: effects ? 1 : 0)
-            try Self.set(settings, "synth.chorus.active", integer: effects ? 1 : 0)
+            try Self.set(settings, "synth.reverb.active", integer: reverb.isEnabled ? 1 : 0)
+            try Self.set(settings, "synth.reverb.room-size", number: reverb.roomSize)
+            try Self.set(settings, "synth.reverb.damp", number: reverb.damping)
+            try Self.set(settings, "synth.reverb.width", number: reverb.width)
+            try Self.set(settings, "synth.reverb.level", number: reverb.level)
+            try Self.set(settings, "synth.chorus.active", integer: chorus.isEnabled ? 1 : 0)
+            try Self.set(settings, "synth.chorus.nr", integer: chorus.voiceCount)
+            try Self.set(settings, "synth.chorus.level", number: chorus.level)
+            try Self.set(settings, "synth.chorus.speed", number: chorus.speed)
+            try Self.set(settings, "synth.chorus.depth", number: chorus.depth)
             // One thread owns the engine at a time (it is non-copyable): FluidSynth's mutex is not needed.
             try Self.set(settings, "synth.threadsafe-api", integer: 0)
             guard fluid_settings_setstr(settings, "synth.midi-bank-select", bankSelect) == FLUID_OK else {
@@ -59,7 +70,11 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
         self.synth = synth
         self.sampleRate = sampleRate
         sysexBuffer = .allocate(capacity: Self.sysexCapacity)
+        hasEffects = reverb.isEnabled || chorus.isEnabled
     }
+
+    /// Reverb or chorus is on (FluidSynth does not say whether its tail still sounds).
+    public let hasEffects: Bool
 
     /// FluidSynth fills its global conversion tables on the first `new_fluid_synth`, and a second
     /// thread creating a synth meanwhile goes on with half-filled tables (2.3.1 only guards the

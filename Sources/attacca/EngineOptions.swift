@@ -29,6 +29,8 @@ struct EngineOptions: ParsableArguments {
     /// and -0.3 dBFS with FluidSynth; 0.5 peaks at -4.9 and -6.3 dBFS.
     static let defaultGain: Float = 0.5
 
+    @OptionGroup(title: "Effects") var effects: EffectsOptions
+
     func validate() throws {
         if soundfont?.isEmpty == true { throw ValidationError("--soundfont needs a file name") }
         guard (1...4096).contains(polyphony) else {
@@ -53,12 +55,15 @@ struct EngineOptions: ParsableArguments {
             settings.polyphony = polyphony
             settings.gain = gain
             settings.bankSelect = bankSelect
+            settings.reverb = effects.reverbSettings
+            settings.chorus = effects.chorusSettings
             var synthesizer = try Synthesizer(soundFont: choice.load(), settings: settings)
             StandardError.write(choice.announcement)
             return try visitor.visit(&synthesizer)
         case .fluidsynth:
             var fluidSynth = try choice.makeFluidSynthEngine(sampleRate: sampleRate, polyphony: polyphony, gain: gain,
-                                                                 bankSelect: bankSelect.rawValue)
+                                                             reverb: effects.reverbSettings, chorus: effects.chorusSettings,
+                                                             bankSelect: bankSelect.rawValue)
             StandardError.write(choice.announcement)
             return try visitor.visit(&fluidSynth)
         }

@@ -92,12 +92,14 @@ struct PlayJob: EngineVisitor {
                 if let memoryRefusal { refused.append("locking memory (\(memoryRefusal))") }
                 StandardError.write("attacca: warning: the system refused \(refused.joined(separator: " and ")); \(Realtime.advice)")
             }
-            return feed(&session)
+            return feed(&session, hasEffects: engine.pointee.hasEffects)
         }
     }
 
     /// Runs until the file has played out, a signal, or the device fails before ever playing.
-    private func feed(_ session: inout AudioSession<PCM>) -> Outcome {
+    /// With `hasEffects` the reverb's tail plays out after the last voice: a file ends
+    /// `tailSeconds` after its last event, not as soon as no voice sounds.
+    private func feed(_ session: inout AudioSession<PCM>, hasEffects: Bool) -> Outcome {
         var status = StatusLine(monitor: monitor, ring: ring, periodNanoseconds: request.periodNanoseconds)
         var readout = LatencyDisplay(stream: stderr, inPlace: StandardError.isTerminal)
         defer {
@@ -194,7 +196,7 @@ struct PlayJob: EngineVisitor {
                 next += 1
             }
             if midiFile != nil && next == events.count && now >= fileEnd {
-                let quietNow = monitor.voices == 0 && monitor.periods > 0
+                let quietNow = monitor.voices == 0 && monitor.periods > 0 && !hasEffects
                 if quietNow || now >= fileEnd + Self.nanoseconds(tailSeconds) { break }
             }
             if showsLatency && now - lastStatus >= statusInterval {

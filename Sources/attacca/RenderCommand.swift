@@ -10,7 +10,8 @@ struct RenderCommand: ParsableCommand {
         abstract: "Render a MIDI file to a WAV or FLAC file.",
         discussion: """
             Renders until the end of the MIDI file, then the release tail (--tail seconds, stopping \
-            early once every voice is silent). The output appears only when complete.
+            early once every voice is silent and the reverb's tail is below -90 dBFS). The output \
+            appears only when complete.
             """
     )
 

@@ -10,6 +10,8 @@ struct RenderJob: EngineVisitor {
     let showsProgress: Bool
 
     static let blockSize = 512
+    /// -90 dBFS: where the reverb's tail counts as died away.
+    static let silence: Float = 3.1622776e-5
 
     func visit<E: SoundEngine & ~Copyable>(_ engine: inout E) throws -> RenderResult {
         let sampleRate = engine.sampleRate
@@ -31,16 +33,26 @@ struct RenderJob: EngineVisitor {
         var mostVoices = 0
         let clock = ContinuousClock()
         let start = clock.now
+        // Frames in a row whose output stayed below `silence` (-90 dBFS).
+        var quietFrames = 0
+        let hasEffects = engine.hasEffects
+        // 50 ms below `silence` ends the tail (a single block could fall between two echoes).
+        let quietSpan = sampleRate / 20
         while rendered < totalFrames {
-            // In the tail: stop as soon as nothing sounds.
-            if rendered >= bodyFrames && sequencer.isFinished && engine.activeVoiceCount == 0 { break }
+            // In the tail: stop as soon as nothing sounds, and with effects, once the output
+            // (the reverb's tail) has stayed below -90 dBFS for 50 ms.
+            if rendered >= bodyFrames && sequencer.isFinished && engine.activeVoiceCount == 0
+                && (!hasEffects || quietFrames >= quietSpan) { break }
             if InterruptFlag.isRaised { throw RenderInterrupted() }
             let count = min(Self.blockSize, totalFrames - rendered)
             sequencer.render(&engine, left: left, right: right, frameCount: count)
             mostVoices = max(mostVoices, engine.activeVoiceCount)
+            var blockPeak: Float = 0
             for frame in 0..<count {
-                peak = max(peak, abs(left[frame]), abs(right[frame]))
+                blockPeak = max(blockPeak, abs(left[frame]), abs(right[frame]))
             }
+            peak = max(peak, blockPeak)
+            quietFrames = blockPeak < Self.silence ? quietFrames + count : 0
             try output.writer.write(left: left, right: right, frameCount: count)
             rendered += count
             progress?.update(seconds: Double(rendered) / Double(sampleRate))

@@ -60,15 +60,19 @@ enum SoundFontChoice: Equatable {
 
     /// A FluidSynth engine playing this SoundFont. The embedded one is written to a temporary
     /// file for FluidSynth to load, and removed once loaded (FluidSynth keeps the samples in memory).
-    func makeFluidSynthEngine(sampleRate: Int, polyphony: Int, gain: Float, bankSelect: String = "gs") throws -> FluidSynthEngine {
+    func makeFluidSynthEngine(sampleRate: Int, polyphony: Int, gain: Float,
+                              reverb: ReverbSettings = ReverbSettings(isEnabled: false),
+                              chorus: ChorusSettings = ChorusSettings(isEnabled: false), bankSelect: String = "gs") throws -> FluidSynthEngine {
         switch self {
         case .file(let path, _):
             try Self.checkReadable(path)
-            return try FluidSynthEngine(soundFontPath: path, sampleRate: sampleRate, polyphony: polyphony, gain: gain, bankSelect: bankSelect)
+            return try FluidSynthEngine(soundFontPath: path, sampleRate: sampleRate, polyphony: polyphony, gain: gain,
+                                        reverb: reverb, chorus: chorus, bankSelect: bankSelect)
         case .embedded:
             let path = try Self.writeTemporaryFile(SoundFontWriter.bytes(for: DefaultSoundFont.make()))
             defer { unlink(path) }
-            return try FluidSynthEngine(soundFontPath: path, sampleRate: sampleRate, polyphony: polyphony, gain: gain, bankSelect: bankSelect)
+            return try FluidSynthEngine(soundFontPath: path, sampleRate: sampleRate, polyphony: polyphony, gain: gain,
+                                        reverb: reverb, chorus: chorus, bankSelect: bankSelect)
         }
     }
 

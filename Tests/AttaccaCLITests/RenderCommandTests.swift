@@ -31,6 +31,16 @@ struct RenderCommandTests {
         (["render", "MIDI", "-o", "OUT/x.wav", "-s", ""], 64),
         (["render", "MIDI", "-o", ""], 64),
         (["render", "MIDI", "-o", "OUT/x.wav", "--tail=-1"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--reverb", "maybe"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--chorus", "1"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--reverb-room", "1.5"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--reverb-damp=-0.1"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--reverb-width", "101"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--reverb-level", "nan"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--chorus-nr", "100"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--chorus-level", "11"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--chorus-speed", "0"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--chorus-depth", "41"], 64),
         (["render", "MIDI", "-o", "OUT/x.wav", "--rate", "192000", "--engine", "fluidsynth"], 1),
         (["render", "OUT", "-o", "OUT/x.wav"], 1),
         (["render", "MIDI", "-o", "OUT/x.wav", "-s", "OUT", "--engine", "fluidsynth"], 1),
@@ -82,6 +92,33 @@ struct RenderCommandTests {
         #expect(audio.frameCount > 48000)
         #expect(audio.frameCount < 48000 * 10)
         #expect(rms(audio.channels[0][(audio.frameCount - 480)...]) < 0.001)
+    }
+
+    /// With CC91 at 127 the render goes on after the voices end until the reverb's tail is below
+    /// -90 dBFS; --reverb off --chorus off stops with the voices as before.
+    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])
+    func reverbTailIsRendered(engine: String) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        // The organ chord with CC91 = 127 first (4 more bytes in the track).
+        var bytes = TestFiles.organChord
+        bytes[21] += 4
+        bytes.insert(contentsOf: [0x00, 0xB0, 91, 127], at: 22)
+        let midi = try files.write(bytes, to: "chord.mid")
+        var frames: [String: Int] = [:]
+        for effects in ["on", "off"] {
+            let out = files.path("chord-\(effects).wav")
+            let result = try CommandRunner.run(["render", midi, "-F", out, "--engine", engine, "-s", TestFiles.timGM,
+                                                "--tail", "30", "--reverb", effects, "--chorus", effects])
+            #expect(result.status == 0, "\(result.standardError)")
+            let audio = try AudioFileReader(path: out)
+            frames[effects] = audio.frameCount
+            let end = audio.channels[0][(audio.frameCount - 480)...]
+            #expect(end.allSatisfy { abs($0) < 3.2e-5 })
+        }
+        let on = try #require(frames["on"]), off = try #require(frames["off"])
+        #expect(on > off + 4800)  // at least 0.1 s of reverb after the last voice
+        #expect(on < 48000 * 12)
     }
 
     /// --gain scales the output linearly with both engines (FluidSynth's synth.gain semantics).

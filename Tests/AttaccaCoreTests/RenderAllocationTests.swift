@@ -3,11 +3,16 @@ import Testing
 @testable import AttaccaCore
 
 /// The render path must not allocate: a busy passage of notes, controllers, pitch bends and
-/// program changes rendered through `render(...events:)` makes zero malloc calls.
+/// program changes rendered through `render(...events:)` makes zero malloc calls, with the
+/// reverb and chorus on (CC91/CC93 among the controllers and a font send: the send buses and
+/// both effects run) and off.
 @Suite struct RenderAllocationTests {
-    @Test func busyPassageAllocatesNothing() throws {
-        var synth = try Synthesizer(soundFont: TestSoundFont.a440(instrumentGenerators: [(.releaseVolEnv, -2400)]),
-                                    settings: SynthesizerSettings(polyphony: 32))
+    @Test(arguments: [true, false])
+    func busyPassageAllocatesNothing(effects: Bool) throws {
+        let settings = SynthesizerSettings(polyphony: 32)
+        var synth = try Synthesizer(soundFont: TestSoundFont.a440(instrumentGenerators: [(.releaseVolEnv, -2400),
+                                                                                        (.reverbEffectsSend, 200)]),
+                                    settings: effects ? settings : settings.withoutEffects)
         let block = 256
         // Build all events and buffers first: only the rendering is counted.
         var blocks: [[TimedMidiMessage]] = []
@@ -83,5 +88,7 @@ import Testing
 
         #expect(allocations == 0)
         #expect(maxVoices > 8)  // the passage really was busy
+        let sounding = synth.isEffectTailSounding
+        if effects { #expect(sounding) }  // the effects really ran
     }
 }

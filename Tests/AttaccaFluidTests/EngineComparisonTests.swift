@@ -88,7 +88,7 @@ enum FontChoice: String, CustomStringConvertible, CaseIterable {
     }
 
     private static func renderNative(_ font: SoundFont, _ midi: MidiFile) throws -> [[Float]] {
-        var synth = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, gain: gain, velocityToFilterModulator: false))
+        var synth = try Synthesizer(soundFont: font, settings: SynthesizerSettings(sampleRate: sampleRate, gain: gain, velocityToFilterModulator: false).withoutEffects)
         return WholeRender.render(&synth, midiFile: midi, excerpt: excerpt)
     }
 
@@ -96,7 +96,7 @@ enum FontChoice: String, CustomStringConvertible, CaseIterable {
     /// differ is the synthesis itself.
     private static func renderNativeLikeForLike(_ font: SoundFont, _ midi: MidiFile) throws -> [[Float]] {
         let synth = try Synthesizer(soundFont: font, settings: SynthesizerSettings(
-            sampleRate: sampleRate, gain: gain, velocityToFilterModulator: false, pitchArithmetic: .fluidSynth))
+            sampleRate: sampleRate, gain: gain, velocityToFilterModulator: false, pitchArithmetic: .fluidSynth).withoutEffects)
         var quantized = BlockQuantizedEngine(synth)
         return WholeRender.render(&quantized, midiFile: midi, excerpt: excerpt)
     }
@@ -164,7 +164,7 @@ enum FontChoice: String, CustomStringConvertible, CaseIterable {
                 let fluid = try Self.renderFluid(path, midi)
                 let floor = try #require(Self.floors["\(font)/\(name)"])
                 for semitones in [12, 1] {
-                    let synth = try Synthesizer(soundFont: soundFont, settings: SynthesizerSettings(sampleRate: sampleRate, gain: gain, velocityToFilterModulator: false))
+                    let synth = try Synthesizer(soundFont: soundFont, settings: SynthesizerSettings(sampleRate: sampleRate, gain: gain, velocityToFilterModulator: false).withoutEffects)
                     var transposing = TransposingSynthesizer(synth: synth, semitones: semitones)
                     let wrong = WholeRender.render(&transposing, midiFile: midi, excerpt: excerpt)
                     let result = comparison.compare(wrong, fluid)

@@ -7,6 +7,9 @@ public protocol SoundEngine: ~Copyable {
     var sampleRate: Int { get }
     /// Voices sounding now (including voices in their release phase).
     var activeVoiceCount: Int { get }
+    /// Reverb or chorus is on, so sound may go on after the last voice has ended (a render's
+    /// tail then waits for the output to fall silent).
+    var hasEffects: Bool { get }
     /// Applies a message at the current render position.
     mutating func send(_ message: MidiMessage)
     /// Renders `frameCount` frames, overwriting `left` and `right`.
@@ -14,6 +17,9 @@ public protocol SoundEngine: ~Copyable {
 }
 
 extension SoundEngine where Self: ~Copyable {
+    /// No effects unless the engine says so.
+    public var hasEffects: Bool { false }
+
     /// Renders one block, applying each event at its own frame offset rather than at the block
     /// boundary. `events` must be sorted by `frame`; frames past the block end apply at its end.
     @inlinable

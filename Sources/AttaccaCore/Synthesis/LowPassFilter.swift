@@ -217,6 +217,60 @@ struct LowPassFilter {
         }
     }
 
+    /// `processPairAndMix` that leaves the filtered points in `x` and `y` (their inputs are
+    /// consumed) for the voices' send mix (`Voice.mixSends`). A separate copy so the dry path stays
+    /// exactly as it was when neither voice sends anything.
+    @_noLocks
+    @inline(__always)
+    static func processPairAndMixWithSends(_ a: inout LowPassFilter, _ x: UnsafeMutablePointer<Float>,
+                                  _ b: inout LowPassFilter, _ y: UnsafeMutablePointer<Float>, count: Int, span: Int,
+                                  rampA: (Float, Float, Float, Float), rampB: (Float, Float, Float, Float),
+                                  left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+        let glideA = a.isGliding, glideB = b.isGliding
+        let startA = (a.a1, a.a2, a.b1, a.b02), startB = (b.a1, b.a2, b.b1, b.b02)
+        let segment = (glideA || glideB) ? (span + 3) / 4 : count
+        var from = 0
+        // Running gains, one step added per frame.
+        var leftA = rampA.0, rightA = rampA.2, leftB = rampB.0, rightB = rampB.2
+        let leftStepA = rampA.1, rightStepA = rampA.3, leftStepB = rampB.1, rightStepB = rampB.3
+        while from < count {
+            let to = min(from + segment, count)
+            let t = Float(min(from + segment, span)) / Float(span)
+            if glideA { a.glide(from: startA, t) }
+            if glideB { b.glide(from: startB, t) }
+            var ha1 = a.history1, ha2 = a.history2, hb1 = b.history1, hb2 = b.history2
+            let aa1 = a.a1, aa2 = a.a2, ab1 = a.b1, ab02 = a.b02
+            let ba1 = b.a1, ba2 = b.a2, bb1 = b.b1, bb02 = b.b02
+            var i = from
+            while i < to {
+                let pa = x[i] - aa2 * ha2, pb = y[i] - ba2 * hb2
+                let ca = pa - aa1 * ha1, cb = pb - ba1 * hb1
+                let outA = ab02 * (ca + ha2) + ab1 * ha1
+                let outB = bb02 * (cb + hb2) + bb1 * hb1
+                ha2 = ha1; ha1 = ca
+                hb2 = hb1; hb1 = cb
+                leftA += leftStepA; rightA += rightStepA
+                leftB += leftStepB; rightB += rightStepB
+                left[i] += outA * leftA + outB * leftB
+                right[i] += outA * rightA + outB * rightB
+                x[i] = outA
+                y[i] = outB
+                i += 1
+            }
+            a.history1 = ha1; a.history2 = ha2
+            b.history1 = hb1; b.history2 = hb2
+            from = to
+        }
+        if glideA {
+            a.a1 = a.targetA1; a.a2 = a.targetA2; a.b1 = a.targetB1; a.b02 = a.targetB02
+            a.isGliding = false
+        }
+        if glideB {
+            b.a1 = b.targetA1; b.a2 = b.targetA2; b.b1 = b.targetB1; b.b02 = b.targetB02
+            b.isGliding = false
+        }
+    }
+
     /// Filters and mixes four voices' full sub-blocks at once: the four biquads run in the
     /// lanes of one SIMD4 recursion, so the latency chain is shared by four voices.
     /// `buffers` holds four consecutive 64-point scratch blocks in `slots` order. The products
@@ -292,6 +346,123 @@ struct LowPassFilter {
                 i += 1
             }
             from = to
+        }
+        v0.pointee.filter.finishQuad(h1[0], h2[0])
+        v1.pointee.filter.finishQuad(h1[1], h2[1])
+        v2.pointee.filter.finishQuad(h1[2], h2[2])
+        v3.pointee.filter.finishQuad(h1[3], h2[3])
+    }
+
+    /// `processQuadAndMix` that also mixes each voice into the reverb and chorus send lanes
+    /// (`SendBuses.laneReverb`/`laneChorus`) with its send ramps, in a second pass over the
+    /// filtered points kept in `SendBuses.quadFiltered`. A separate copy so the dry path stays
+    /// exactly as it was when no voice of the group sends anything.
+    @_noLocks
+    @inline(__always)
+    static func processQuadAndMixWithSends(_ voices: UnsafeMutablePointer<Voice>, _ slots: UnsafeMutablePointer<Int>,
+                                  _ buffers: UnsafeMutablePointer<Float>, count: Int,
+                                  laneLeft: UnsafeMutablePointer<SIMD4<Float>>, laneRight: UnsafeMutablePointer<SIMD4<Float>>,
+                                  sends: SendBuses) {
+        let v0 = voices + slots[0], v1 = voices + slots[1], v2 = voices + slots[2], v3 = voices + slots[3]
+        let x0 = buffers, x1 = buffers + 64, x2 = buffers + 128, x3 = buffers + 192
+        let r0 = v0.pointee.gainRamp(count: count), r1 = v1.pointee.gainRamp(count: count)
+        let r2 = v2.pointee.gainRamp(count: count), r3 = v3.pointee.gainRamp(count: count)
+        var gainLeft = SIMD4<Float>(r0.0, r1.0, r2.0, r3.0), gainRight = SIMD4<Float>(r0.2, r1.2, r2.2, r3.2)
+        let stepLeft = SIMD4<Float>(r0.1, r1.1, r2.1, r3.1), stepRight = SIMD4<Float>(r0.3, r1.3, r2.3, r3.3)
+        let e0 = v0.pointee.sendRamp(count: count), e1 = v1.pointee.sendRamp(count: count)
+        let e2 = v2.pointee.sendRamp(count: count), e3 = v3.pointee.sendRamp(count: count)
+        var gainReverb = SIMD4<Float>(e0.0, e1.0, e2.0, e3.0), gainChorus = SIMD4<Float>(e0.2, e1.2, e2.2, e3.2)
+        let stepReverb = SIMD4<Float>(e0.1, e1.1, e2.1, e3.1), stepChorus = SIMD4<Float>(e0.3, e1.3, e2.3, e3.3)
+        let laneReverb = sends.laneReverb, laneChorus = sends.laneChorus, filtered = sends.quadFiltered
+        let glide0 = v0.pointee.filter.isGliding, glide1 = v1.pointee.filter.isGliding
+        let glide2 = v2.pointee.filter.isGliding, glide3 = v3.pointee.filter.isGliding
+        let gliding = glide0 || glide1 || glide2 || glide3
+        let s0 = v0.pointee.filter.coefficients, s1 = v1.pointee.filter.coefficients
+        let s2 = v2.pointee.filter.coefficients, s3 = v3.pointee.filter.coefficients
+        var h1 = SIMD4<Float>(v0.pointee.filter.history1, v1.pointee.filter.history1,
+                              v2.pointee.filter.history1, v3.pointee.filter.history1)
+        var h2 = SIMD4<Float>(v0.pointee.filter.history2, v1.pointee.filter.history2,
+                              v2.pointee.filter.history2, v3.pointee.filter.history2)
+        let segment = gliding ? (count + 3) / 4 : count
+        var from = 0
+        while from < count {
+            let to = min(from + segment, count)
+            if gliding {
+                let t = Float(to) / Float(count)
+                if glide0 { v0.pointee.filter.glide(from: s0, t) }
+                if glide1 { v1.pointee.filter.glide(from: s1, t) }
+                if glide2 { v2.pointee.filter.glide(from: s2, t) }
+                if glide3 { v3.pointee.filter.glide(from: s3, t) }
+            }
+            let f0 = v0.pointee.filter.coefficients, f1 = v1.pointee.filter.coefficients
+            let f2 = v2.pointee.filter.coefficients, f3 = v3.pointee.filter.coefficients
+            let a1 = SIMD4<Float>(f0.0, f1.0, f2.0, f3.0), a2 = SIMD4<Float>(f0.1, f1.1, f2.1, f3.1)
+            let b1 = SIMD4<Float>(f0.2, f1.2, f2.2, f3.2), b02 = SIMD4<Float>(f0.3, f1.3, f2.3, f3.3)
+            var i = from
+            // Four frames at a time: each voice's four frames are loaded at once and transposed
+            // into one vector per frame (lanes = voices).
+            while i &+ 4 <= to {
+                let q0 = UnsafeRawPointer(x0 + i).loadUnaligned(as: SIMD4<Float>.self)
+                let q1 = UnsafeRawPointer(x1 + i).loadUnaligned(as: SIMD4<Float>.self)
+                let q2 = UnsafeRawPointer(x2 + i).loadUnaligned(as: SIMD4<Float>.self)
+                let q3 = UnsafeRawPointer(x3 + i).loadUnaligned(as: SIMD4<Float>.self)
+                for k in 0..<4 {
+                    let x = SIMD4<Float>(q0[k], q1[k], q2[k], q3[k])
+                    let center = (x - a2 * h2) - a1 * h1
+                    let y = b02 * (center + h2) + b1 * h1
+                    h2 = h1
+                    h1 = center
+                    gainLeft += stepLeft
+                    gainRight += stepRight
+                    laneLeft[i &+ k] += y * gainLeft
+                    laneRight[i &+ k] += y * gainRight
+                    filtered[i &+ k] = y
+                }
+                i &+= 4
+            }
+            while i < to {
+                let x = SIMD4<Float>(x0[i], x1[i], x2[i], x3[i])
+                let center = (x - a2 * h2) - a1 * h1
+                let y = b02 * (center + h2) + b1 * h1
+                h2 = h1
+                h1 = center
+                gainLeft += stepLeft
+                gainRight += stepRight
+                laneLeft[i] += y * gainLeft
+                laneRight[i] += y * gainRight
+                filtered[i] = y
+                i += 1
+            }
+            from = to
+        }
+        // The sends in a second pass over the filtered points: in the first, eight more vectors
+        // would not fit in the registers beside the filters' and the dry gains.
+        // Each bus only when some voice of the group sends to it (fonts often set one send only).
+        let zero = SIMD4<Float>()
+        let toReverb = any(gainReverb .!= zero) || any(stepReverb .!= zero)
+        let toChorus = any(gainChorus .!= zero) || any(stepChorus .!= zero)
+        var i = 0
+        if toReverb && toChorus {
+            while i < count {
+                let y = filtered[i]
+                gainReverb += stepReverb
+                gainChorus += stepChorus
+                laneReverb[i] += y * gainReverb
+                laneChorus[i] += y * gainChorus
+                i &+= 1
+            }
+        } else if toReverb {
+            while i < count {
+                gainReverb += stepReverb
+                laneReverb[i] += filtered[i] * gainReverb
+                i &+= 1
+            }
+        } else if toChorus {
+            while i < count {
+                gainChorus += stepChorus
+                laneChorus[i] += filtered[i] * gainChorus
+                i &+= 1
+            }
         }
         v0.pointee.filter.finishQuad(h1[0], h2[0])
         v1.pointee.filter.finishQuad(h1[1], h2[1])

@@ -556,13 +556,16 @@ extension Synthesizer {
         }
     }
 
-    /// MIDI system reset (and GM/GS reset): all voices stop at once, all channels reset.
+    /// MIDI system reset (and GM/GS reset): all voices stop at once, all channels reset, the
+    /// reverb's and chorus's tails cleared (as fluid_synth_system_reset_LOCAL).
     @_noLocks
     mutating func systemReset() {
         pool.freeAll()
         masterGain = 1
         sysexReceiving = false
         resetAllChannels()
+        reverb.clear()
+        chorus.clear()
     }
 
     /// Resolves the channel's bank and program to a preset (used for the following notes).

@@ -41,6 +41,19 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     /// The up to four voices prepared and waiting to be filtered and mixed together.
     let groupSlots: UnsafeMutablePointer<Int>
     let groupProduced: UnsafeMutablePointer<Int>
+    /// The voices' effect sends for the sub-block being rendered (cleared after the effects ran).
+    let sends: SendBuses
+    /// Some voice wrote to `sends` in this sub-block.
+    var sendsFed = false
+    /// A four-voice group wrote to the send lanes in this sub-block.
+    var lanesFed = false
+    /// Run on the send buses once per sub-block and added to the output, when enabled.
+    var reverb: Reverb
+    var chorus: Chorus
+    let reverbEnabled: Bool
+    let chorusEnabled: Bool
+    /// Either effect is on: voices feed the send buses.
+    let effectsEnabled: Bool
     let outputRate: Double
     let isCubic: Bool
     /// `SynthesizerSettings.PitchArithmetic`: what pitch wheel sensitivity is divided by (127 or
@@ -89,6 +102,9 @@ public struct Synthesizer: ~Copyable, SoundEngine {
 
     public var sampleRate: Int { settings.sampleRate }
     public var activeVoiceCount: Int { pool.activeCount }
+    public var hasEffects: Bool { effectsEnabled }
+    /// Whether the reverb or chorus may still be sounding after the last voice ended.
+    public var isEffectTailSounding: Bool { (reverbEnabled && !reverb.isIdle) || (chorusEnabled && !chorus.isIdle) }
 
     public init(soundFont: SoundFont, settings: SynthesizerSettings = .init()) throws(SynthesizerError) {
         guard (8000...384_000).contains(settings.sampleRate) else { throw .invalidSampleRate(settings.sampleRate) }
@@ -132,6 +148,23 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         groupSlots.initialize(repeating: 0, count: 4)
         groupProduced = .allocate(capacity: 4)
         groupProduced.initialize(repeating: 0, count: 4)
+        let reverbBus = UnsafeMutablePointer<Float>.allocate(capacity: 64)
+        reverbBus.initialize(repeating: 0, count: 64)
+        let chorusBus = UnsafeMutablePointer<Float>.allocate(capacity: 64)
+        chorusBus.initialize(repeating: 0, count: 64)
+        let laneReverb = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 64)
+        laneReverb.initialize(repeating: SIMD4<Float>(), count: 64)
+        let laneChorus = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 64)
+        laneChorus.initialize(repeating: SIMD4<Float>(), count: 64)
+        let quadFiltered = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 64)
+        quadFiltered.initialize(repeating: SIMD4<Float>(), count: 64)
+        sends = SendBuses(reverb: reverbBus, chorus: chorusBus, laneReverb: laneReverb, laneChorus: laneChorus,
+                          quadFiltered: quadFiltered)
+        reverb = Reverb(settings: settings.reverb, sampleRate: settings.sampleRate)
+        chorus = Chorus(settings: settings.chorus, sampleRate: settings.sampleRate)
+        reverbEnabled = settings.reverb.isEnabled
+        chorusEnabled = settings.chorus.isEnabled
+        effectsEnabled = reverbEnabled || chorusEnabled
         outputRate = Double(settings.sampleRate)
         minimumNoteFrames = UInt64(max(settings.minimumNoteMilliseconds, 0) * Double(settings.sampleRate) / 1000)
         isCubic = settings.interpolation == .cubic
@@ -178,6 +211,11 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         laneRight.deallocate()
         groupSlots.deallocate()
         groupProduced.deallocate()
+        sends.reverb.deallocate()
+        sends.chorus.deallocate()
+        sends.laneReverb.deallocate()
+        sends.laneChorus.deallocate()
+        sends.quadFiltered.deallocate()
         cubicTable.deallocate()
         sysexBuffer.deallocate()
         tunings.deallocate()
@@ -247,9 +285,16 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                         cubicTable: cubicTable, outputRate: outputRate, cubic: isCubic)
                     if voices[i].filter.isBypassed {
                         // Open filter: mixed at once, not grouped.
-                        if !voices[i].mixBypassed(count: count, produced: produced, scratch: scratch, left: outLeft, right: outRight) {
-                            pool.free(i)
+                        let alive: Bool
+                        if effectsEnabled && voices[i].hasSends() {
+                            sendsFed = true
+                            alive = voices[i].mixBypassedWithSends(count: count, produced: produced, scratch: scratch,
+                                                                   left: outLeft, right: outRight, sends: sends)
+                        } else {
+                            alive = voices[i].mixBypassed(count: count, produced: produced, scratch: scratch, left: outLeft,
+                                                          right: outRight)
                         }
+                        if !alive { pool.free(i) }
                         continue
                     }
                     groupProduced[filled] = produced
@@ -263,6 +308,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                 if filled > 0 { flushGroup(filled, count: count, left: outLeft, right: outRight) }
                 if activeCount >= 4 { sumLanes(count: count, left: outLeft, right: outRight) }
             }
+            if effectsEnabled { runEffects(count: count, left: outLeft, right: outRight) }
             offset += count
         }
         if masterGain != 1 {
@@ -282,7 +328,15 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         let voices = pool.voices
         let slots = groupSlots, produced = groupProduced
         if size == 4 && produced[0] == count && produced[1] == count && produced[2] == count && produced[3] == count {
-            LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, laneLeft: laneLeft, laneRight: laneRight)
+            if effectsEnabled && (voices[slots[0]].hasSends() || voices[slots[1]].hasSends()
+                                  || voices[slots[2]].hasSends() || voices[slots[3]].hasSends()) {
+                sendsFed = true
+                lanesFed = true
+                LowPassFilter.processQuadAndMixWithSends(voices, slots, voiceScratch, count: count, laneLeft: laneLeft,
+                                                         laneRight: laneRight, sends: sends)
+            } else {
+                LowPassFilter.processQuadAndMix(voices, slots, voiceScratch, count: count, laneLeft: laneLeft, laneRight: laneRight)
+            }
             for k in 0..<4 where !voices[slots[k]].finishMix(count: count, produced: count) {
                 pool.free(slots[k])
             }
@@ -293,11 +347,22 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             let a = slots[k]
             if k + 1 < size && produced[k] == produced[k + 1] {
                 let b = slots[k + 1]
-                LowPassFilter.processPairAndMix(
-                    &voices[a].filter, voiceScratch + 64 * k, &voices[b].filter, voiceScratch + 64 * (k + 1),
-                    count: produced[k], span: count,
-                    rampA: voices[a].gainRamp(count: count), rampB: voices[b].gainRamp(count: count),
-                    left: left, right: right)
+                if effectsEnabled && (voices[a].hasSends() || voices[b].hasSends()) {
+                    sendsFed = true
+                    let xa = voiceScratch + 64 * k, xb = voiceScratch + 64 * (k + 1)
+                    LowPassFilter.processPairAndMixWithSends(
+                        &voices[a].filter, xa, &voices[b].filter, xb, count: produced[k], span: count,
+                        rampA: voices[a].gainRamp(count: count), rampB: voices[b].gainRamp(count: count),
+                        left: left, right: right)
+                    voices[a].mixSends(count: count, produced: produced[k], filtered: xa, sends: sends)
+                    voices[b].mixSends(count: count, produced: produced[k], filtered: xb, sends: sends)
+                } else {
+                    LowPassFilter.processPairAndMix(
+                        &voices[a].filter, voiceScratch + 64 * k, &voices[b].filter, voiceScratch + 64 * (k + 1),
+                        count: produced[k], span: count,
+                        rampA: voices[a].gainRamp(count: count), rampB: voices[b].gainRamp(count: count),
+                        left: left, right: right)
+                }
                 let aliveA = voices[a].finishMix(count: count, produced: produced[k])
                 let aliveB = voices[b].finishMix(count: count, produced: produced[k])
                 if !aliveA { pool.free(a) }
@@ -305,18 +370,26 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                 k += 2
             } else {
                 voices[a].filter.process(voiceScratch + 64 * k, count: produced[k], span: count)
-                if !voices[a].mix(count: count, produced: produced[k], scratch: voiceScratch + 64 * k, left: left, right: right) {
-                    pool.free(a)
+                let alive: Bool
+                if effectsEnabled && voices[a].hasSends() {
+                    sendsFed = true
+                    alive = voices[a].mix(count: count, produced: produced[k], scratch: voiceScratch + 64 * k, left: left,
+                                          right: right, sends: sends, withSends: true)
+                } else {
+                    alive = voices[a].mix(count: count, produced: produced[k], scratch: voiceScratch + 64 * k, left: left,
+                                          right: right, sends: sends, withSends: false)
                 }
+                if !alive { pool.free(a) }
                 k += 1
             }
         }
     }
 
-    /// Adds the lane sums of the four-voice groups to the output and clears them.
+    /// Adds the lane sums of the four-voice groups to the output (and the send lanes to the send
+    /// buses) and clears them.
     @_noLocks
     @inline(__always)
-    func sumLanes(count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+    mutating func sumLanes(count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
         var i = 0
         while i < count {
             let l = laneLeft[i], r = laneRight[i]
@@ -325,6 +398,37 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             laneLeft[i] = SIMD4<Float>()
             laneRight[i] = SIMD4<Float>()
             i += 1
+        }
+        guard lanesFed else { return }
+        lanesFed = false
+        let laneReverb = sends.laneReverb, laneChorus = sends.laneChorus
+        let reverbBus = sends.reverb, chorusBus = sends.chorus
+        i = 0
+        while i < count {
+            let e = laneReverb[i], c = laneChorus[i]
+            reverbBus[i] += (e[0] + e[1]) + (e[2] + e[3])
+            chorusBus[i] += (c[0] + c[1]) + (c[2] + c[3])
+            laneReverb[i] = SIMD4<Float>()
+            laneChorus[i] = SIMD4<Float>()
+            i += 1
+        }
+    }
+
+    /// Runs the reverb and chorus on this sub-block's send buses, adding them to the output, and
+    /// clears the buses. An idle effect with nothing sent is skipped.
+    @_noLocks
+    @inline(__always)
+    mutating func runEffects(count: Int, left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) {
+        if reverbEnabled && (sendsFed || !reverb.isIdle) {
+            reverb.process(sends.reverb, count: count, left: left, right: right)
+        }
+        if chorusEnabled && (sendsFed || !chorus.isIdle) {
+            chorus.process(sends.chorus, count: count, left: left, right: right)
+        }
+        if sendsFed {
+            sends.reverb.update(repeating: 0, count: count)
+            sends.chorus.update(repeating: 0, count: count)
+            sendsFed = false
         }
     }
 

@@ -1,4 +1,4 @@
-/// How a `Synthesizer` renders: output rate, voice count, interpolation and output gain.
+/// How a `Synthesizer` renders: output rate, voice count, interpolation, output gain and effects.
 public struct SynthesizerSettings: Sendable, Equatable {
     /// How sample points are interpolated between stored points.
     public enum Interpolation: Sendable, Equatable {
@@ -53,14 +53,30 @@ public struct SynthesizerSettings: Sendable, Equatable {
     public var legatoMode: LegatoMode = .multiRetrigger
     /// Exact by default; `.fluidSynth` to compare like with like against the fluidsynth engine.
     public var pitchArithmetic: PitchArithmetic = .exact
+    /// The reverb bus voices feed through SF2 generator 16 (and CC91); on by default, as FluidSynth's.
+    public var reverb = ReverbSettings()
+    /// The chorus bus voices feed through SF2 generator 15 (and CC93); on by default, as FluidSynth's.
+    public var chorus = ChorusSettings()
+
+    /// Both effects off: output as before the effects existed (comparisons against FluidSynth
+    /// with its effects off).
+    public var withoutEffects: SynthesizerSettings {
+        var copy = self
+        copy.reverb.isEnabled = false
+        copy.chorus.isEnabled = false
+        return copy
+    }
 
     public init(sampleRate: Int = 48000, polyphony: Int = 256, interpolation: Interpolation = .cubic,
                 maximumBlockSize: Int = 4096, gain: Float = 1.0, velocityToFilterModulator: Bool = false,
                 pitchArithmetic: PitchArithmetic = .exact, bankSelect: BankSelectStyle = .gs,
-                portamentoMode: PortamentoMode = .legatoOnly, legatoMode: LegatoMode = .multiRetrigger) {
+                portamentoMode: PortamentoMode = .legatoOnly, legatoMode: LegatoMode = .multiRetrigger,
+                reverb: ReverbSettings = ReverbSettings(), chorus: ChorusSettings = ChorusSettings()) {
         self.bankSelect = bankSelect
         self.portamentoMode = portamentoMode
         self.legatoMode = legatoMode
+        self.reverb = reverb
+        self.chorus = chorus
         self.velocityToFilterModulator = velocityToFilterModulator
         self.pitchArithmetic = pitchArithmetic
         self.sampleRate = sampleRate

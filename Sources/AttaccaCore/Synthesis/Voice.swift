@@ -85,6 +85,9 @@ struct Voice {
     var modLfoToVolume: Float = 0
     var reverbSend: Float = 0
     var chorusSend: Float = 0
+    /// The sends as fractions of the voice's level (0...1), as FluidSynth's `reverb_send`.
+    var reverbFraction: Float = 0
+    var chorusFraction: Float = 0
 
     // MARK: Time-varying state
     var modLfo = LowFrequencyOscillator()
@@ -101,6 +104,11 @@ struct Voice {
     /// Gains and end state `prepare` computed for `mix`.
     var pendingLeft: Float = 0
     var pendingRight: Float = 0
+    /// Mono gains into the reverb and chorus send buses, ramped like the dry gains.
+    var reverbGain: Float = 0
+    var chorusGain: Float = 0
+    var pendingReverb: Float = 0
+    var pendingChorus: Float = 0
     var pendingFinished = false
 
     /// Whether the sample is looping now.
@@ -178,6 +186,8 @@ struct Voice {
         filter.start(qCentibels: value(9 /* initialFilterQ */))
         gainLeft = 0
         gainRight = 0
+        reverbGain = 0
+        chorusGain = 0
         amplitude = 0
         cachedEnvelopeValue = -1
         cachedPitch = -1e9
@@ -219,6 +229,9 @@ struct Voice {
         modLfoToVolume = value(13 /* modLfoToVolume */)
         reverbSend = value(16 /* reverbEffectsSend */)
         chorusSend = value(15 /* chorusEffectsSend */)
+        // Tenths of a percent, clamped to 0...100 % (fluid_voice.c, GEN_REVERBSEND/GEN_CHORUSSEND).
+        reverbFraction = reverbSend <= 0 ? 0 : (reverbSend >= 1000 ? 1 : reverbSend * 0.001)
+        chorusFraction = chorusSend <= 0 ? 0 : (chorusSend >= 1000 ? 1 : chorusSend * 0.001)
     }
 
     /// The pitch in cents `key` would have on this voice (scale tuning, and the tuning table's
@@ -391,6 +404,8 @@ struct Voice {
 
         pendingLeft = targetLeft
         pendingRight = targetRight
+        pendingReverb = scaled * reverbFraction
+        pendingChorus = scaled * chorusFraction
         pendingFinished = finished
         // Interpolate the sample into the scratch buffer; the caller filters it, then mixes.
         return interpolate(into: scratch, count: count, increment: increment, data: data, lowBytes: lowBytes,
@@ -403,7 +418,8 @@ struct Voice {
     @_noLocks
     @inline(__always)
     mutating func mix(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
-                      left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>) -> Bool {
+                      left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
+                      sends: SendBuses, withSends: Bool) -> Bool {
         let ramp = gainRamp(count: count)
         var i = 0
         while i < produced {
@@ -413,7 +429,43 @@ struct Voice {
             right[i] += y * (ramp.2 + ramp.3 * step)
             i += 1
         }
+        if withSends { mixSends(count: count, produced: produced, filtered: scratch, sends: sends) }
         return finishMix(count: count, produced: produced)
+    }
+
+    /// Adds `produced` points of `filtered` (scaled by the filter's gain `factor`) to the send
+    /// buses with the send gains ramping across the `count`-frame sub-block as the dry gains do.
+    @_noLocks
+    @inline(__always)
+    func mixSends(count: Int, produced: Int, filtered: UnsafePointer<Float>, factor: Float = 1, sends: SendBuses) {
+        let ramp = sendRamp(count: count)
+        if ramp.0 != 0 || ramp.1 != 0 {
+            Self.addRamped(filtered, produced: produced, start: ramp.0 * factor, step: ramp.1 * factor, into: sends.reverb)
+        }
+        if ramp.2 != 0 || ramp.3 != 0 {
+            Self.addRamped(filtered, produced: produced, start: ramp.2 * factor, step: ramp.3 * factor, into: sends.chorus)
+        }
+    }
+
+    /// `bus[i] += x[i] × (start + step × (i + 1))` for `produced` points, four per step in SIMD lanes.
+    @_noLocks
+    @inline(__always)
+    static func addRamped(_ x: UnsafePointer<Float>, produced: Int, start: Float, step: Float,
+                          into bus: UnsafeMutablePointer<Float>) {
+        var gain = start + step * SIMD4<Float>(1, 2, 3, 4)
+        let jump = SIMD4<Float>(repeating: 4 * step)
+        var i = 0
+        while i + 4 <= produced {
+            let y = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
+            let b = UnsafeMutableRawPointer(bus + i)
+            b.storeBytes(of: b.loadUnaligned(as: SIMD4<Float>.self) + y * gain, as: SIMD4<Float>.self)
+            gain += jump
+            i += 4
+        }
+        while i < produced {
+            bus[i] += x[i] * (start + step * Float(i + 1))
+            i += 1
+        }
     }
 
     /// `mix` for a voice whose filter is bypassed: the samples × the filter's passband gain, four
@@ -449,6 +501,51 @@ struct Voice {
         return finishMix(count: count, produced: produced)
     }
 
+    /// `mixBypassed` that also feeds the send buses, all four in one loop (the samples loaded
+    /// once); the dry arithmetic is `mixBypassed`'s.
+    @_noLocks
+    @inline(__always)
+    mutating func mixBypassedWithSends(count: Int, produced: Int, scratch: UnsafeMutablePointer<Float>,
+                                       left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>,
+                                       sends: SendBuses) -> Bool {
+        let ramp = gainRamp(count: count), send = sendRamp(count: count)
+        let g = Float(filter.gain)
+        let leftStart = ramp.0 * g, leftStep = ramp.1 * g, rightStart = ramp.2 * g, rightStep = ramp.3 * g
+        let reverbStart = send.0 * g, reverbStep = send.1 * g, chorusStart = send.2 * g, chorusStep = send.3 * g
+        let steps = SIMD4<Float>(1, 2, 3, 4)
+        var gainL = leftStart + leftStep * steps, gainR = rightStart + rightStep * steps
+        var gainE = reverbStart + reverbStep * steps, gainC = chorusStart + chorusStep * steps
+        let jumpL = SIMD4<Float>(repeating: 4 * leftStep), jumpR = SIMD4<Float>(repeating: 4 * rightStep)
+        let jumpE = SIMD4<Float>(repeating: 4 * reverbStep), jumpC = SIMD4<Float>(repeating: 4 * chorusStep)
+        let reverb = sends.reverb, chorus = sends.chorus
+        var i = 0
+        while i + 4 <= produced {
+            let y = UnsafeRawPointer(scratch + i).loadUnaligned(as: SIMD4<Float>.self)
+            let l = UnsafeMutableRawPointer(left + i), r = UnsafeMutableRawPointer(right + i)
+            let e = UnsafeMutableRawPointer(reverb + i), c = UnsafeMutableRawPointer(chorus + i)
+            l.storeBytes(of: l.loadUnaligned(as: SIMD4<Float>.self) + y * gainL, as: SIMD4<Float>.self)
+            r.storeBytes(of: r.loadUnaligned(as: SIMD4<Float>.self) + y * gainR, as: SIMD4<Float>.self)
+            e.storeBytes(of: e.loadUnaligned(as: SIMD4<Float>.self) + y * gainE, as: SIMD4<Float>.self)
+            c.storeBytes(of: c.loadUnaligned(as: SIMD4<Float>.self) + y * gainC, as: SIMD4<Float>.self)
+            gainL += jumpL
+            gainR += jumpR
+            gainE += jumpE
+            gainC += jumpC
+            i += 4
+        }
+        while i < produced {
+            let step = Float(i + 1)
+            let y = scratch[i]
+            left[i] += y * (leftStart + leftStep * step)
+            right[i] += y * (rightStart + rightStep * step)
+            reverb[i] += y * (reverbStart + reverbStep * step)
+            chorus[i] += y * (chorusStart + chorusStep * step)
+            i += 1
+        }
+        if produced > 0 { filter.lastInput = scratch[produced - 1] }
+        return finishMix(count: count, produced: produced)
+    }
+
     /// Left start, left step, right start, right step of this sub-block's gain ramp.
     @_noLocks
     @inline(__always)
@@ -456,6 +553,19 @@ struct Voice {
         let n = Float(count)
         return (gainLeft, (pendingLeft - gainLeft) / n, gainRight, (pendingRight - gainRight) / n)
     }
+
+    /// Reverb start, reverb step, chorus start, chorus step of this sub-block's send ramp.
+    @_noLocks
+    @inline(__always)
+    func sendRamp(count: Int) -> (Float, Float, Float, Float) {
+        let n = Float(count)
+        return (reverbGain, (pendingReverb - reverbGain) / n, chorusGain, (pendingChorus - chorusGain) / n)
+    }
+
+    /// Whether the voice feeds the send buses in this sub-block.
+    @_noLocks
+    @inline(__always)
+    func hasSends() -> Bool { reverbGain != 0 || pendingReverb != 0 || chorusGain != 0 || pendingChorus != 0 }
 
     /// Moves the gains to where the ramp ended; returns false when the voice has finished.
     @_noLocks
@@ -469,9 +579,13 @@ struct Voice {
         if produced == count {
             gainLeft = targetLeft
             gainRight = targetRight
+            reverbGain = pendingReverb
+            chorusGain = pendingChorus
         } else {
             gainLeft = startLeft + stepLeft * Float(produced)
             gainRight = startRight + stepRight * Float(produced)
+            reverbGain += (pendingReverb - reverbGain) / n * Float(produced)
+            chorusGain += (pendingChorus - chorusGain) / n * Float(produced)
         }
         return !(pendingFinished || reachedEnd)
     }

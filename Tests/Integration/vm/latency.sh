@@ -49,7 +49,7 @@ latency_attacca() {
     local period_ms; period_ms=$(awk -v p="$period" 'BEGIN { print p / 48 }')
     # Once more on failure: switching the clock's period has been seen to time out once.
     start_clock "$period" || start_clock "$period" || { why="the dummy clock did not start at $period frames"; return 1; }
-    play_start "$tag" "$period" native --latency-mode "$mode" || return 1
+    play_start "$tag" "$period" native --latency-mode "$mode" "${no_effects[@]}" || return 1
     if ! "$attacca" latency --reset --once > /dev/null 2> "$out/$tag-reset.err"; then
         why="attacca latency --reset: $(tail -1 "$out/$tag-reset.err")"; play_stop; return 1
     fi
@@ -181,7 +181,7 @@ latency_input() {
 latency_inputs() {
     local period=$1 input status=0 reasons=""
     start_clock "$period" || start_clock "$period" || { why="the dummy clock did not start at $period frames"; return 1; }
-    play_start "latency-inputs-$period" "$period" native --format FLOAT || return 1
+    play_start "latency-inputs-$period" "$period" native --format FLOAT "${no_effects[@]}" || return 1
     # snd-virmidi's ports are hardware MIDI sources: the player connects them itself.
     wait_for 10 "VirMIDI connected to Attacca" all_virmidi_connected "$play_port" \
         || { why="the player did not connect VirMIDI"; play_stop; return 1; }

@@ -2,7 +2,10 @@
 
 play_pid="" play_port="" play_log=""
 # play_start TAG PERIOD ENGINE [extra options]: starts attacca play on the loopback and waits
-# until its PCM runs and its sequencer port exists.
+# until its PCM runs and its sequencer port exists. Reverb and chorus are on by default (issue 15);
+# steps that compare against an offline render or FluidSynth (run with effects off) pass
+# "${no_effects[@]}" to compare like with like.
+no_effects=(--reverb off --chorus off)
 play_start() {
     local tag=$1 period=$2 engine=$3; shift 3
     play_log=$out/play-$tag
@@ -30,7 +33,7 @@ play_stop() {
 
 # 1. starts at 48 kHz, 2 x 64 frames, auto-connects to VirMIDI; amidi notes sound at their pitch
 play_pitch() {
-    play_start "$engine" 64 "$engine" || return 1
+    play_start "$engine" 64 "$engine" "${no_effects[@]}" || return 1
     local p=Loopback/pcm0p/sub0
     [ "$(hw_param $p rate)" = "48000 (48000/1)" ] || [ "$(hw_param $p rate)" = 48000 ] \
         || { why="rate is '$(hw_param $p rate)', not 48000"; return 1; }
@@ -93,7 +96,7 @@ ctrl_c() {
 # every event received and none dropped, and the same notes in order as the offline render.
 play_file() {
     local wav=$out/$engine-play-file.wav status
-    play_start "$engine-file" 64 "$engine" "$out/melody-late.mid" || return 1
+    play_start "$engine-file" 64 "$engine" "${no_effects[@]}" "$out/melody-late.mid" || return 1
     start_capture "$wav" 64 || { why="capture did not start"; play_stop; return 1; }
     wait_gone 30 "$play_pid" || { why="still playing 30 s after the start of a 4.5 s file"; stop_capture; play_stop; return 1; }
     wait "$play_pid"; status=$?; play_pid=""
@@ -106,7 +109,7 @@ play_file() {
     why=$(same_melody "$wav" "$out/melody-offline-$engine.wav")
 }
 
-# 3. no xruns over the dense passage (128 voices) at PERIOD x 2
+# 3. no xruns over the dense passage (128 voices) at PERIOD x 2, reverb and chorus on (the default)
 xruns() {
     local period=$1
     local wav=$out/$engine-dense-$period.wav   # a second `local`: in one, $period is not yet set
