@@ -89,6 +89,9 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     public static var stallCode: Int32 { -110 }
     /// Waits in a row that timed out.
     public private(set) var silentWaits = 0
+    /// Periods written since the device (re)started: the first ones settle the clock estimate
+    /// and are left out of the slack the monitor reports.
+    var periodsSinceStart = 0
 
     public init(device: consuming Device, ring: EventRing, monitor: AudioMonitor,
                 latencyMode: LatencyMode = .lowest, renderLead: RenderLead = .off, latencyRecords: LatencyRing? = nil) {
@@ -214,10 +217,12 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     }
 
     /// Tells the monitor how long before `deadline` (the time the device needs the period just
-    /// written, by its own clock; 0 when unknown) the write returned. Always true.
+    /// written, by its own clock; 0 when unknown) the write returned, from the 17th period after
+    /// the device (re)started. Always true.
     @inline(__always)
-    func recordSlack(deadline: Int64) -> Bool {
-        if deadline > 0 { monitor.recordSlack(Int(deadline - device.now())) }
+    mutating func recordSlack(deadline: Int64) -> Bool {
+        periodsSinceStart += 1
+        if deadline > 0 && periodsSinceStart > 16 { monitor.recordSlack(Int(deadline - device.now())) }
         return true
     }
 
@@ -326,6 +331,7 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
             return false
         }
         monitor.add(.xruns, 1)
+        periodsSinceStart = 0
         nextPeriodHeardAt = 0
         if leadKind == 1 { leadSafetyNanoseconds = min(2 * leadSafetyNanoseconds, periodNanoseconds) }
         zeroOutput()
