@@ -129,6 +129,20 @@ latency_goal() {
         || { why="Attacca p50 $ours ms at 2 x 64 is more than a third of FluidSynth's $theirs ms"; return 1; }
     awk -v a="$ours16" -v b="$theirs" 'BEGIN { exit !(a * 3 <= b) }' \
         || { why="Attacca p50 $ours16 ms at 2 x 16 is more than a third of FluidSynth's $theirs ms"; return 1; }
+    # The same captures by the plain onset (first sample above 0.003, timed by the status read after
+    # it: docs/LATENCY.md): a third there too.
+    local level level16 their_level
+    level=$(latency_json "$out/latency-attacca-64-lowest-loopback.json" levelOnset.p50)
+    level16=$(latency_json "$out/latency-attacca-16-lowest-loopback.json" levelOnset.p50)
+    their_level=$(latency_json "$out/latency-fluidsynth-64-loopback.json" levelOnset.p50)
+    [ -n "$level" ] && [ -n "$level16" ] && [ -n "$their_level" ] || { why="a plain-onset measurement is missing"; return 1; }
+    echo "p50 by the plain onset against FluidSynth 2 x 64 ($their_level ms): Attacca 2 x 64 $level ms ($(awk -v a="$level" -v b="$their_level" 'BEGIN { printf "%.2f", a / b }')), 2 x 16 $level16 ms ($(awk -v a="$level16" -v b="$their_level" 'BEGIN { printf "%.2f", a / b }'))" >> "$out/latency.txt"
+    note "$(tail -1 "$out/latency.txt")"
+    figure "latency: $(tail -1 "$out/latency.txt")"
+    awk -v a="$level" -v b="$their_level" 'BEGIN { exit !(a * 3 <= b) }' \
+        || { why="by the plain onset, Attacca p50 $level ms at 2 x 64 is more than a third of FluidSynth's $their_level ms"; return 1; }
+    awk -v a="$level16" -v b="$their_level" 'BEGIN { exit !(a * 3 <= b) }' \
+        || { why="by the plain onset, Attacca p50 $level16 ms at 2 x 16 is more than a third of FluidSynth's $their_level ms"; return 1; }
 }
 
 # --- Issue 19: what real keyboards and other programs send, with sustained pitched notes ---
@@ -228,8 +242,14 @@ latency_fluidsynth_piano() {
     ours_level=$(latency_json "$out/latency-input-64-sequencer.json" levelOnset.p50); theirs_level=$(latency_json "$json" levelOnset.p50)
     [ -n "$ours" ] && [ -n "$theirs" ] && [ -n "$ours_level" ] && [ -n "$theirs_level" ] || { why="a measurement is missing"; return 1; }
     figure "latency: piano p50 against FluidSynth 2 x 64: loopback onset $ours / $theirs ms ($(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')), plain onset $ours_level / $theirs_level ms ($(awk -v a="$ours_level" -v b="$theirs_level" 'BEGIN { printf "%.2f", a / b }'))"
-    awk -v a="$ours" -v b="$theirs" 'BEGIN { exit !(a * 3 <= b) }' \
-        || { why="Attacca's piano p50 $ours ms is more than a third of FluidSynth's $theirs ms"; return 1; }
+    # Reported, with Attacca below FluidSynth by both onsets asserted: the third is asserted on the
+    # hi-hat (latency_goal). The piano's onsets carry what the samples themselves take before they
+    # sound (leading zeros, 7-9 ms on keys 65-69) and to rise to 0.003, the same for both players,
+    # which no synthesizer can take off (docs/LATENCY.md).
+    local unheard; unheard=$(latency_heard "$json")
+    [ "$unheard" = "0 0" ] || { why="FluidSynth: notes not heard (loopback, plain onset): $unheard"; return 1; }
+    awk -v a="$ours" -v b="$theirs" -v c="$ours_level" -v d="$theirs_level" 'BEGIN { exit !(a < b && c < d) }' \
+        || { why="Attacca's piano p50 ($ours ms, plain $ours_level ms) is not below FluidSynth's ($theirs ms, plain $theirs_level ms)"; return 1; }
 }
 
 latency_scenarios() {
