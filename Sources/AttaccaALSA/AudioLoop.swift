@@ -89,9 +89,6 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     public static var stallCode: Int32 { -110 }
     /// Waits in a row that timed out.
     public private(set) var silentWaits = 0
-    /// Periods written since the device (re)started: the first ones settle the clock estimate
-    /// and are left out of the slack the monitor reports.
-    var periodsSinceStart = 0
 
     public init(device: consuming Device, ring: EventRing, monitor: AudioMonitor,
                 latencyMode: LatencyMode = .lowest, renderLead: RenderLead = .off, latencyRecords: LatencyRing? = nil) {
@@ -181,12 +178,11 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
                       events: UnsafeBufferPointer(rebasing: timed[0..<count]))
         let renderTime = device.now() - start
         convert()
-        let deadline = nextPeriodHeardAt
         let written = device.write(output, frameCount: periodSize)
         if written < 0 {
             // The period is lost with its notes' timing: no records for it.
             if !recover(from: Int32(truncatingIfNeeded: written)) { return false }
-        } else if recordSlack(deadline: deadline), device.readStatus(into: &lastStatus) == 0 {
+        } else if device.readStatus(into: &lastStatus) == 0 {
             nextPeriodHeardAt = trackDeadline(projection: lastStatus.timestampNanoseconds > 0
                 ? lastStatus.timestampNanoseconds + Int64(lastStatus.delay) * 1_000_000_000 / rate : 0)
             if let records = latencyRecords { recordLatency(count: count, drainedAt: start, into: records) }
@@ -214,16 +210,6 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         let advanced = nextPeriodHeardAt + periodNanoseconds
         if projection <= advanced { return projection }
         return advanced + (projection - advanced) >> 6
-    }
-
-    /// Tells the monitor how long before `deadline` (the time the device needs the period just
-    /// written, by its own clock; 0 when unknown) the write returned, from the 17th period after
-    /// the device (re)started. Always true.
-    @inline(__always)
-    mutating func recordSlack(deadline: Int64) -> Bool {
-        periodsSinceStart += 1
-        if deadline > 0 && periodsSinceStart > 16 { monitor.recordSlack(Int(deadline - device.now())) }
-        return true
     }
 
     /// The lead this period renders with: at most a period (which is rendering at the wake-up).
@@ -331,7 +317,6 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
             return false
         }
         monitor.add(.xruns, 1)
-        periodsSinceStart = 0
         nextPeriodHeardAt = 0
         if leadKind == 1 { leadSafetyNanoseconds = min(2 * leadSafetyNanoseconds, periodNanoseconds) }
         zeroOutput()

@@ -10,7 +10,6 @@ public struct AudioMonitor: @unchecked Sendable {
     @usableFromInline enum Slot: Int, CaseIterable {
         case stopRequested, finished, periods, xruns, voices, renderNanoseconds, peakRenderNanoseconds
         case failureCode, eventsDelivered, lastArrivalToRender, renderLeadNanoseconds
-        case minimumSlackNanoseconds, hasSlack
     }
 
     public init() {
@@ -50,12 +49,6 @@ public struct AudioMonitor: @unchecked Sendable {
     /// The render lead of the last period (`RenderLead`): 0 when there is none (`off`, or
     /// `constant` mode); a period or more: rendered at the wake-up.
     public var renderLeadNanoseconds: Int { load(.renderLeadNanoseconds) }
-    /// The least time a written period had left before the device needed it (the deadline by
-    /// the device's clock, less when the write returned): how close the loop came to an
-    /// underrun; nil before any period was measured (no status with a time stamp yet).
-    public var minimumSlackNanoseconds: Int? {
-        load(.hasSlack) != 0 ? load(.minimumSlackNanoseconds) : nil
-    }
     /// Events handed to the engine.
     public var eventsDelivered: Int { load(.eventsDelivered) }
     /// The negative errno that stopped the audio thread, or 0.
@@ -72,14 +65,6 @@ public struct AudioMonitor: @unchecked Sendable {
     }
 
     // MARK: Written by the audio thread
-
-    /// A period written `slack` before its deadline (negative: after it).
-    @_noLocks func recordSlack(_ slack: Int) {
-        if load(.hasSlack) == 0 || slack < load(.minimumSlackNanoseconds) {
-            store(.minimumSlackNanoseconds, slack)
-            store(.hasSlack, 1)
-        }
-    }
 
     @_noLocks func recordPeriod(renderNanoseconds: Int, voices: Int, events: Int, leadNanoseconds: Int = 0) {
         store(.renderNanoseconds, renderNanoseconds)

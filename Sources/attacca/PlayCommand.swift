@@ -130,10 +130,6 @@ struct PlayCommand: ParsableCommand {
         if !quiet {
             StandardError.write("attacca: stopped after \(outcome.periods) periods")
         }
-        if let slack = outcome.minimumSlackNanoseconds {
-            // How close the audio thread came to an underrun: the render lead's real margin.
-            StandardError.write("closest to an underrun: \(slack / 1000) µs before the device needed a period")
-        }
         // Always, --quiet included, in this order with xruns last: scripts (the VM harness) read them.
         StandardError.write("events: \(outcome.received) received, \(outcome.dropped) dropped")
         StandardError.write("voices sounding at stop: \(outcome.voicesAtStop)")

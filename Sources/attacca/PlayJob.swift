@@ -50,8 +50,6 @@ struct PlayJob: EngineVisitor {
         var dropped: Int
         /// Voices sounding when the stop was requested, before all notes were silenced.
         var voicesAtStop: Int
-        /// The least time a period was written before the device needed it (`AudioMonitor`).
-        var minimumSlackNanoseconds: Int?
     }
 
     func visit<E: SoundEngine & ~Copyable>(_ engine: inout E) throws -> Outcome {
@@ -245,8 +243,7 @@ struct PlayJob: EngineVisitor {
         session.stop()
         return Outcome(interrupted: InterruptFlag.isRaised, failureCode: failureCode, xruns: monitor.xruns,
                        periods: monitor.periods, received: received,
-                       dropped: ring.dropped + droppedWhileAway + session.discardedEvents, voicesAtStop: voicesAtStop,
-                       minimumSlackNanoseconds: monitor.minimumSlackNanoseconds)
+                       dropped: ring.dropped + droppedWhileAway + session.discardedEvents, voicesAtStop: voicesAtStop)
     }
 
     /// The MIDI input thread's SCHED_FIFO priority: 10 below the audio thread's, at least 1.
