@@ -90,9 +90,11 @@ latency_attacca() {
     fi
 }
 
-# latency_fluidsynth: FluidSynth at -z 64 -c 2 (float samples: its S16 output is dithered), same loopback.
-latency_fluidsynth() {
-    local tag=latency-fluidsynth-64 pid port
+# latency_fluidsynth_start TAG: FluidSynth at -z 64 -c 2 on the 64-frame clock (float samples: its
+# S16 output is dithered, and the onsets walk back to digital silence), effects off; sets $pid and
+# $port (its sequencer port).
+latency_fluidsynth_start() {
+    local tag=$1
     start_clock 64 || { why="the dummy clock did not start"; return 1; }
     fluidsynth -is -a alsa -m alsa_seq -o audio.alsa.device=hw:Loopback,0,0 -z 64 -c 2 -r 48000 \
         -o audio.sample-format=float -o synth.reverb.active=0 -o synth.chorus.active=0 \
@@ -101,6 +103,12 @@ latency_fluidsynth() {
     wait_for 60 "fluidsynth playing" pcm_running Loopback/pcm0p/sub0 || { why="fluidsynth did not start (see $tag.err)"; stop "$pid"; return 1; }
     wait_for 10 "fluidsynth port" eval '[ -n "$(seq_port "FLUID Synth")" ]' || { why="no FLUID Synth port"; stop "$pid"; return 1; }
     port=$(seq_port "FLUID Synth")
+}
+
+# latency_fluidsynth: FluidSynth with the hi-hat, same loopback.
+latency_fluidsynth() {
+    local tag=latency-fluidsynth-64 pid port
+    latency_fluidsynth_start "$tag" || return 1
     latency_loopback "$tag" "$port" 64 64; local ok=$?
     stop "$pid"
     wait_for 10 "loopback free" pcm_closed Loopback/pcm0p/sub0
@@ -221,14 +229,7 @@ latency_inputs() {
 # run, so Attacca's p50 can be set against it by both onsets.
 latency_fluidsynth_piano() {
     local tag=latency-fluidsynth-piano-64 pid port json
-    start_clock 64 || { why="the dummy clock did not start"; return 1; }
-    fluidsynth -is -a alsa -m alsa_seq -o audio.alsa.device=hw:Loopback,0,0 -z 64 -c 2 -r 48000 \
-        -o audio.sample-format=float -o synth.reverb.active=0 -o synth.chorus.active=0 \
-        "$sf" > "$out/$tag.out" 2> "$out/$tag.err" < /dev/null &
-    pid=$!
-    wait_for 60 "fluidsynth playing" pcm_running Loopback/pcm0p/sub0 || { why="fluidsynth did not start (see $tag.err)"; stop "$pid"; return 1; }
-    wait_for 10 "fluidsynth port" eval '[ -n "$(seq_port "FLUID Synth")" ]' || { why="no FLUID Synth port"; stop "$pid"; return 1; }
-    port=$(seq_port "FLUID Synth")
+    latency_fluidsynth_start "$tag" || return 1
     json=$out/$tag.json
     "$attacca" latency --loopback --target "$port" --capture hw:Loopback,1,0 --period 64 --target-period 64 \
         --target-periods 2 "${latency_piano[@]}" --json > "$json" 2> "$out/$tag.loopback.err"; local ok=$?
