@@ -5,9 +5,9 @@ import AttaccaFluid
 /// The options that choose and configure the synthesizer; shared by `render` and `play`.
 struct EngineOptions: ParsableArguments {
     @Option(name: [.short, .long], help: ArgumentHelp(
-        "The SoundFont to play (default: the installed Debian GM SoundFont, else Attacca's built-in one).",
+        "The SoundFont to play (default: the installed Debian GM SoundFont, else Attacca's built-in one). Repeat to stack fonts as fluidsynth does: the last given is on top, each bank/program comes from the topmost font that has it. FILE@N adds N to that font's banks (bank offset).",
         valueName: "path"))
-    var soundfont: String?
+    var soundfont: [String] = []
 
     @Option(help: "The synthesizer: native or fluidsynth.")
     var engine: EngineKind = .native
@@ -30,7 +30,9 @@ struct EngineOptions: ParsableArguments {
     static let defaultGain: Float = 0.5
 
     func validate() throws {
-        if soundfont?.isEmpty == true { throw ValidationError("--soundfont needs a file name") }
+        if soundfont.contains(where: { SoundFontChoice.StackedSoundFont(option: $0).path.isEmpty }) {
+            throw ValidationError("--soundfont needs a file name")
+        }
         guard (1...4096).contains(polyphony) else {
             throw ValidationError("--polyphony must be between 1 and 4096, not \(polyphony)")
         }
@@ -40,7 +42,7 @@ struct EngineOptions: ParsableArguments {
     }
 
     /// The SoundFont these options select.
-    var soundFontChoice: SoundFontChoice { SoundFontChoice(option: soundfont) }
+    var soundFontChoice: SoundFontChoice { SoundFontChoice(options: soundfont) }
 
     /// Builds the chosen engine at `sampleRate` and hands it to `visitor`. Once the SoundFont
     /// has loaded, tells the user on stderr which one plays (a failure is its own single line).

@@ -28,8 +28,11 @@ struct SoundFontSummary: Encodable {
     let sampleBits: Int
     /// Bytes of the smpl chunk plus the sm24 chunk, if any.
     let sampleDataBytes: Int
+    /// Added to every preset's bank in a font stack (`FILE@N`); banks below include it.
+    var bankOffset = 0
 
-    init(path: String, soundFont: SoundFont) {
+    init(path: String, soundFont: SoundFont, bankOffset: Int = 0) {
+        self.bankOffset = bankOffset
         let info = soundFont.info
         self.path = path
         name = info.name
@@ -43,7 +46,7 @@ struct SoundFontSummary: Encodable {
         comment = info.comment
         software = info.software
         presets = soundFont.presets
-            .map { PresetEntry(bank: $0.bank, program: $0.program, name: $0.name) }
+            .map { PresetEntry(bank: $0.bank + bankOffset, program: $0.program, name: $0.name) }
             .sorted { ($0.bank, $0.program, $0.name) < ($1.bank, $1.program, $1.name) }
         instrumentCount = soundFont.instruments.count
         // The shdr chunk ends with an "EOS" terminal record; parsers may keep or drop it.
