@@ -5,9 +5,10 @@ import Testing
 /// The render path must not allocate: a busy passage of notes, controllers, pitch bends and
 /// program changes rendered through `render(...events:)` makes zero malloc calls.
 @Suite struct RenderAllocationTests {
-    @Test func busyPassageAllocatesNothing() throws {
+    @Test(arguments: SynthesizerSettings.Interpolation.allCases)
+    func busyPassageAllocatesNothing(interpolation: SynthesizerSettings.Interpolation) throws {
         var synth = try Synthesizer(soundFont: TestSoundFont.a440(instrumentGenerators: [(.releaseVolEnv, -2400)]),
-                                    settings: SynthesizerSettings(polyphony: 32))
+                                    settings: SynthesizerSettings(polyphony: 32, interpolation: interpolation))
         let block = 256
         // Build all events and buffers first: only the rendering is counted.
         var blocks: [[TimedMidiMessage]] = []

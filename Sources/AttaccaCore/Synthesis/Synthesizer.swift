@@ -42,13 +42,16 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     let groupSlots: UnsafeMutablePointer<Int>
     let groupProduced: UnsafeMutablePointer<Int>
     let outputRate: Double
-    let isCubic: Bool
+    /// `SampleInterpolation.noneMethod` ... `sincMethod`, from `settings.interpolation`.
+    let interpolationMethod: Int
     /// `SynthesizerSettings.PitchArithmetic`: what pitch wheel sensitivity is divided by (127 or
     /// 128), and whether voices truncate their pitch to whole cents.
     let pitchWheelSensitivityRange: Float
     let wholeCentPitch: Bool
     /// Integer Catmull-Rom weights by fraction (`SampleInterpolation.makeCubicTable`).
     let cubicTable: UnsafeMutablePointer<SIMD4<Int16>>
+    /// Windowed-sinc weights by fraction (`SampleInterpolation.makeSincTable`).
+    let sincTable: UnsafeMutablePointer<Float>
     /// Frames rendered so far; voices remember the frame they started at.
     var frameClock: UInt64 = 0
     /// `SynthesizerSettings.minimumNoteMilliseconds` in frames.
@@ -134,10 +137,11 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         groupProduced.initialize(repeating: 0, count: 4)
         outputRate = Double(settings.sampleRate)
         minimumNoteFrames = UInt64(max(settings.minimumNoteMilliseconds, 0) * Double(settings.sampleRate) / 1000)
-        isCubic = settings.interpolation == .cubic
+        interpolationMethod = SampleInterpolation.method(settings.interpolation)
         pitchWheelSensitivityRange = settings.pitchArithmetic == .fluidSynth ? 128 : 127
         wholeCentPitch = settings.pitchArithmetic == .fluidSynth
         cubicTable = SampleInterpolation.makeCubicTable()
+        sincTable = SampleInterpolation.makeSincTable()
         bankStyle = settings.bankSelect
         sysexBuffer = .allocate(capacity: Self.sysexCapacity)
         sysexBuffer.initialize(repeating: 0, count: Self.sysexCapacity)
@@ -179,6 +183,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         groupSlots.deallocate()
         groupProduced.deallocate()
         cubicTable.deallocate()
+        sincTable.deallocate()
         sysexBuffer.deallocate()
         tunings.deallocate()
         tuningIDs.deallocate()
@@ -244,7 +249,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                     let scratch = voiceScratch + 64 * filled
                     let produced = voices[i].prepare(
                         count: count, scratch: scratch, data: sampleData, lowBytes: sampleData24,
-                        cubicTable: cubicTable, outputRate: outputRate, cubic: isCubic)
+                        cubicTable: cubicTable, sincTable: sincTable, outputRate: outputRate, method: interpolationMethod)
                     if voices[i].filter.isBypassed {
                         // Open filter: mixed at once, not grouped.
                         if !voices[i].mixBypassed(count: count, produced: produced, scratch: scratch, left: outLeft, right: outRight) {
