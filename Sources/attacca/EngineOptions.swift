@@ -29,6 +29,11 @@ struct EngineOptions: ParsableArguments {
         valueName: "method"))
     var interpolation: SynthesizerSettings.Interpolation = .cubic
 
+    @Option(help: ArgumentHelp(
+        "on: a peak limiter keeps the output below -0.1 dBFS (instant cut, 100 ms recovery; transparent below it); off: loud passages clip.",
+        valueName: "on|off"))
+    var limiter: Switch = .on
+
     /// Leaves headroom for dense General MIDI files. Measured with FluidR3_GM on
     /// Examples/dense.mid (256 voices): gain 1.0 peaks at +1.2 dBFS with the native engine (clips)
     /// and -0.3 dBFS with FluidSynth; 0.5 peaks at -4.9 and -6.3 dBFS.

@@ -8,6 +8,10 @@ struct RenderJob: EngineVisitor {
     let output: AudioFileOutput
     let tailSeconds: Double
     let showsProgress: Bool
+    /// `--limiter on`: each block goes through an `OutputLimiter` before it is measured and written.
+    var limits = true
+    /// `--dither on` with 16-bit output: TPDF dither is added just before the writer rounds.
+    var dithers = false
 
     static let blockSize = 512
 
@@ -29,6 +33,8 @@ struct RenderJob: EngineVisitor {
         var rendered = 0
         var peak: Float = 0
         var mostVoices = 0
+        var limiter = OutputLimiter(sampleRate: sampleRate)
+        var dither = TPDFDither()
         let clock = ContinuousClock()
         let start = clock.now
         while rendered < totalFrames {
@@ -38,9 +44,11 @@ struct RenderJob: EngineVisitor {
             let count = min(Self.blockSize, totalFrames - rendered)
             sequencer.render(&engine, left: left, right: right, frameCount: count)
             mostVoices = max(mostVoices, engine.activeVoiceCount)
+            if limits { limiter.process(left: left, right: right, frameCount: count) }
             for frame in 0..<count {
                 peak = max(peak, abs(left[frame]), abs(right[frame]))
             }
+            if dithers { dither.apply(left: left, right: right, frameCount: count) }
             try output.writer.write(left: left, right: right, frameCount: count)
             rendered += count
             progress?.update(seconds: Double(rendered) / Double(sampleRate))
