@@ -24,14 +24,13 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let fonts = soundFonts.map(SoundFontChoice.StackedSoundFont.init(option:))
         if fonts.count == 1, fonts[0].bankOffset == 0 {
-            try show(SoundFontSummary(path: fonts[0].path, soundFont: try SoundFontChoice.load(path: fonts[0].path)))
+            try show(Self.summary(path: fonts[0].path))
             return
         }
         // Top of the stack first, as the lookup walks it.
         var summaries: [SoundFontSummary] = []
         for font in fonts.reversed() {
-            summaries.append(SoundFontSummary(path: font.path, soundFont: try SoundFontChoice.load(path: font.path),
-                                              bankOffset: font.bankOffset))
+            summaries.append(try Self.summary(path: font.path, bankOffset: font.bankOffset))
         }
         if json {
             try show(["stack": summaries])
@@ -43,6 +42,15 @@ struct InfoCommand: ParsableCommand {
             }
             for summary in summaries { print("\n" + summary.text, terminator: "") }
         }
+    }
+
+    /// The summary of one file, with its SF3 decoding cost when it has one.
+    static func summary(path: String, bankOffset: Int = 0) throws -> SoundFontSummary {
+        let loaded = try SoundFontChoice.loadMeasured(path: path)
+        var summary = SoundFontSummary(path: path, soundFont: loaded.soundFont, bankOffset: bankOffset)
+        summary.decodeMilliseconds = loaded.decode?.milliseconds
+        summary.decodedBytes = loaded.decode?.decodedBytes
+        return summary
     }
 
     private func show<T: Encodable>(_ value: T) throws {

@@ -30,6 +30,9 @@ struct SoundFontSummary: Encodable {
     let sampleDataBytes: Int
     /// Added to every preset's bank in a font stack (`FILE@N`); banks below include it.
     var bankOffset = 0
+    /// SF3 only: milliseconds spent decoding the Ogg Vorbis samples at load, and the bytes decoded.
+    var decodeMilliseconds: Double?
+    var decodedBytes: Int?
 
     init(path: String, soundFont: SoundFont, bankOffset: Int = 0) {
         self.bankOffset = bankOffset
@@ -75,6 +78,9 @@ struct SoundFontSummary: Encodable {
         lines.append("instruments: \(instrumentCount)")
         lines.append("samples: \(sampleCount)")
         lines.append("sample data: \(Self.megabytes(sampleDataBytes)) (\(samplePointCount) points, \(sampleBits)-bit)")
+        if let decodeMilliseconds, let decodedBytes {
+            lines.append("sf3 decoding: " + String(format: "%.0f ms", decodeMilliseconds) + " for \(Self.megabytes(decodedBytes)) of 16-bit points (Ogg Vorbis, at every load)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -97,6 +97,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         guard (8000...384_000).contains(settings.sampleRate) else { throw .invalidSampleRate(settings.sampleRate) }
         guard (1...4096).contains(settings.polyphony) else { throw .invalidPolyphony(settings.polyphony) }
         guard !soundFont.presets.isEmpty else { throw .noPresets }
+        guard !soundFont.hasCompressedSamples else { throw .compressedSamples }
         let table = try RegionTable(soundFont: soundFont,
                                     defaultModulators: CompiledModulator.defaults(velocityToFilter: settings.velocityToFilterModulator),
                                     silenceVelocityToFilter: !settings.velocityToFilterModulator)
