@@ -31,7 +31,9 @@ private let hasFluidR3Mono = access(fluidR3Mono, R_OK) == 0
         zone.generators[.sampleID] = 0
         var presetZone = Zone()
         presetZone.generators[.instrument] = 0
-        let font = SoundFont(presets: [Preset(name: "p", bank: 0, program: 0, zones: [presetZone])],
+        var info = SoundFontInfo()
+        info.versionMajor = 3
+        let font = SoundFont(info: info, presets: [Preset(name: "p", bank: 0, program: 0, zones: [presetZone])],
                              instruments: [Instrument(name: "i", zones: [zone])], samples: [a, b], sampleData: points)
         #expect(font.hasCompressedSamples)
         #expect(throws: SynthesizerError.compressedSamples) { _ = try Synthesizer(soundFont: font) }
@@ -50,7 +52,7 @@ private let hasFluidR3Mono = access(fluidR3Mono, R_OK) == 0
 
         let outside = SampleHeader(name: "c", start: 30, end: 40, loopStart: 0, loopEnd: 0, sampleRate: 44100,
                                    originalPitch: 60, pitchCorrection: 0, sampleLink: 0, sampleType: 0x11)
-        let broken = SoundFont(presets: font.presets, instruments: font.instruments, samples: [outside], sampleData: points)
+        let broken = SoundFont(info: info, presets: font.presets, instruments: font.instruments, samples: [outside], sampleData: points)
         #expect(throws: CompressedSampleError.self) { _ = try broken.decompressed(with: ByteDecoder()) }
         #expect(throws: CompressedSampleError.self) { _ = try font.decompressed(with: VorbisDecoder()) }  // not Ogg
     }

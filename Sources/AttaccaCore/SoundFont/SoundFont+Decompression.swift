@@ -3,10 +3,15 @@ extension SoundFont {
     /// FLUID_SAMPLETYPE_OGG_VORBIS).
     public static var compressedSampleType: Int { 0x10 }
 
-    /// Whether any sample with data in the file is compressed (SF3): such a font must go through
-    /// `decompressed(with:)` before a `Synthesizer` plays it.
+    /// Whether this is an SF3 (version 3.x) with a compressed sample: such a font must go through
+    /// `decompressed(with:)` before a `Synthesizer` plays it. In a 2.x font the bit means nothing
+    /// (the reader checks those samples' offsets like any other's).
     public var hasCompressedSamples: Bool {
-        samples.contains { $0.sampleType & Self.compressedSampleType != 0 && $0.sampleType & 0x8000 == 0 }
+        info.versionMajor == 3 && samples.contains { Self.isCompressed($0) }
+    }
+
+    static func isCompressed(_ sample: SampleHeader) -> Bool {
+        sample.sampleType & compressedSampleType != 0 && sample.sampleType & 0x8000 == 0
     }
 
     /// This font with every compressed sample decoded into one 16-bit pool, as FluidSynth reads SF3
@@ -28,7 +33,7 @@ extension SoundFont {
                 points = []
                 loopStart = 0
                 loopEnd = 0
-            } else if sample.sampleType & Self.compressedSampleType != 0 {
+            } else if info.versionMajor == 3 && Self.isCompressed(sample) {
                 guard sample.start <= sample.end, sample.start < raw.count else {
                     throw CompressedSampleError.outOfRange(sample: sample.name, start: sample.start, end: sample.end, chunkBytes: raw.count)
                 }

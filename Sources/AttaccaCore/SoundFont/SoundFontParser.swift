@@ -221,14 +221,16 @@ struct SoundFontParser {
                                           generators: try table(RIFFChunk.igen, recordSize: 4))
         let shdr = try table(RIFFChunk.shdr, recordSize: 46)
 
-        let samples = try readSamples(shdr, sampleCount: sampleCount, hasSampleChunk: smpl != nil)
+        let samples = try readSamples(shdr, sampleCount: sampleCount, hasSampleChunk: smpl != nil,
+                                      isSF3: info.versionMajor == 3)
         let instruments = try readInstruments(inst, tables: instrumentTables, sampleCount: samples.count)
         let presets = try readPresets(phdr, tables: presetTables, instrumentCount: instruments.count)
         return Result(info: info, presets: presets, instruments: instruments, samples: samples,
                       sampleBytes: sampleStart..<sampleStart + 2 * sampleCount, sample24Bytes: sample24Bytes)
     }
 
-    private func readSamples(_ shdr: RIFFChunk, sampleCount: Int, hasSampleChunk: Bool) throws(SoundFontError) -> [SampleHeader] {
+    private func readSamples(_ shdr: RIFFChunk, sampleCount: Int, hasSampleChunk: Bool,
+                             isSF3: Bool = false) throws(SoundFontError) -> [SampleHeader] {
         let records = shdr.body.count / 46
         guard records > 0 else { throw .missingTerminalRecord(chunk: "shdr") }
         var samples: [SampleHeader] = []
@@ -239,7 +241,7 @@ struct SoundFontParser {
             var start = Int(u32(base + 20)), end = Int(u32(base + 24))
             var loopStart = Int(u32(base + 28)), loopEnd = Int(u32(base + 32))
             let sampleType = Int(u16(base + 44))
-            if sampleType & SoundFont.compressedSampleType != 0 && sampleType & 0x8000 == 0 {
+            if isSF3 && sampleType & SoundFont.compressedSampleType != 0 && sampleType & 0x8000 == 0 {
                 // SF3: start and end are byte offsets of an Ogg Vorbis stream in smpl, loop points
                 // count from the decoded sample's start; kept as they are for decompressed(with:).
                 guard hasSampleChunk else { throw .missingChunk(id: "smpl") }
