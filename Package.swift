@@ -18,9 +18,13 @@ let package = Package(
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CFluidSynth", pkgConfig: "fluidsynth", providers: [.apt(["libfluidsynth-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CVorbis", pkgConfig: "vorbisfile", providers: [.apt(["libvorbis-dev"])]),
 
         // Pure Swift: SoundFont and MIDI file readers, the synthesizer. No ALSA, no Foundation.
         .target(name: "AttaccaCore"),
+        // The Ogg Vorbis decoder for SF3 samples (libvorbisfile), plugged into AttaccaCore's
+        // `SoundFont.decompressed(with:)`.
+        .target(name: "AttaccaVorbis", dependencies: ["AttaccaCore", "CVorbis"]),
         // Writers for SF2 and MIDI files and the generator of the default SoundFont and the examples.
         .target(name: "AttaccaAssets", dependencies: ["AttaccaCore"]),
         // The FluidSynth engine behind the same `SoundEngine` interface.
@@ -37,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "attacca",
             dependencies: [
-                "AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaALSA", "AttaccaLatency",
+                "AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaALSA", "AttaccaLatency", "AttaccaVorbis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,14 +54,14 @@ let package = Package(
         .executableTarget(name: "render-chord", dependencies: ["AttaccaCore", "AttaccaAssets"], path: "Examples/RenderChord"),
 
         // Measurements reported by hand, not tests: `attacca-bench load|render|voices|allocations|compare`; `Benchmarks/run`.
-        .executableTarget(name: "attacca-bench", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAnalysis", "CAllocationCounter"],
+        .executableTarget(name: "attacca-bench", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAnalysis", "AttaccaVorbis", "CAllocationCounter"],
                           path: "Benchmarks/attacca-bench"),
 
         // Counts malloc calls so tests can prove the render path allocates nothing.
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
 
         .testTarget(name: "AttaccaCoreTests", dependencies: ["AttaccaCore", "AttaccaAssets", "CAllocationCounter"]),
-        .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaAnalysis"]),
+        .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaAnalysis", "AttaccaVorbis"]),
         .testTarget(name: "AttaccaAnalysisTests", dependencies: ["AttaccaAnalysis"]),
         .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaALSA", "CALSA", "CAllocationCounter"]),
         .testTarget(name: "AttaccaLatencyTests", dependencies: ["AttaccaALSA", "AttaccaLatency"]),

@@ -64,6 +64,10 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
     public private(set) var nextPeriodHeardAt: Int64 = 0
 
     public let periodSize: Int
+    /// Whether `limiter` runs on each rendered period (`attacca play --limiter on`).
+    public var limits = false
+    /// Keeps the mix below full scale; its state persists from period to period.
+    public var limiter: OutputLimiter
     let channels: Int
     let periodCount: Int
     let format: PCMFormat
@@ -110,6 +114,7 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         periodCount = max(configuration.periodCount, 1)
         format = configuration.sampleFormat
         rate = Int64(configuration.rate)
+        limiter = OutputLimiter(sampleRate: Int(configuration.rate))
         periodNanoseconds = configuration.periodNanoseconds
         left = .allocate(capacity: periodSize)
         left.initialize(repeating: 0, count: periodSize)
@@ -176,6 +181,7 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         placeEvents(count: count, cycleStart: start)
         engine.render(left: left, right: right, frameCount: periodSize,
                       events: UnsafeBufferPointer(rebasing: timed[0..<count]))
+        if limits { limiter.process(left: left, right: right, frameCount: periodSize) }
         let renderTime = device.now() - start
         convert()
         let written = device.write(output, frameCount: periodSize)

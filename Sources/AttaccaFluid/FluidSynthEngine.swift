@@ -30,6 +30,17 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
     public init(soundFontPath: String, sampleRate: Int, polyphony: Int = 256, gain: Float = 1.0,
                 reverb: ReverbSettings = ReverbSettings(isEnabled: false),
                 chorus: ChorusSettings = ChorusSettings(isEnabled: false), bankSelect: String = "gs") throws(FluidSynthError) {
+        try self.init(soundFonts: [(soundFontPath, 0)], sampleRate: sampleRate, polyphony: polyphony, gain: gain,
+                      reverb: reverb, chorus: chorus, bankSelect: bankSelect)
+    }
+
+    /// Loads several SoundFonts in this order with `fluid_synth_sfload`, so the last is on top of
+    /// FluidSynth's font stack, each with its bank offset (`fluid_synth_set_bank_offset`).
+    /// `interpolation` is `fluid_synth_set_interp_method`'s: 0 none, 1 linear, 4 cubic, 7 seventh-order.
+    public init(soundFonts: [(path: String, bankOffset: Int)], sampleRate: Int, polyphony: Int = 256, gain: Float = 1.0,
+                reverb: ReverbSettings = ReverbSettings(isEnabled: false),
+                chorus: ChorusSettings = ChorusSettings(isEnabled: false),
+                bankSelect: String = "gs", interpolation: Int = 4) throws(FluidSynthError) {
         FluidSynthLog.install
         FluidSynthLog.clear()
         Self.globalTablesReady
@@ -61,11 +72,18 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
             delete_fluid_settings(settings)
             throw .creationFailed("synthesizer")
         }
-        if fluid_synth_sfload(synth, soundFontPath, 1) == FLUID_FAILED {
-            delete_fluid_synth(synth)
-            delete_fluid_settings(settings)
-            throw .soundFontLoadFailed(path: soundFontPath, reason: FluidSynthLog.takeFirstError().map(Self.tidy))
+        for font in soundFonts {
+            let id = fluid_synth_sfload(synth, font.path, 0)
+            if id == FLUID_FAILED {
+                delete_fluid_synth(synth)
+                delete_fluid_settings(settings)
+                throw .soundFontLoadFailed(path: font.path, reason: FluidSynthLog.takeFirstError().map(Self.tidy))
+            }
+            if font.bankOffset != 0 { _ = fluid_synth_set_bank_offset(synth, id, Int32(font.bankOffset)) }
         }
+        // Channels pick their presets once every font and offset is in place.
+        _ = fluid_synth_program_reset(synth)
+        _ = fluid_synth_set_interp_method(synth, -1, Int32(interpolation))
         self.settings = settings
         self.synth = synth
         self.sampleRate = sampleRate

@@ -117,10 +117,11 @@ struct PlayCommand: ParsableCommand {
                 // The same rate as the first time: the engine is built for it.
                 var again = requested
                 again.rate = negotiated.rate
-                let job = PlayJob(device: devicePointer, request: again, ring: ring, monitor: monitor,
+                var job = PlayJob(device: devicePointer, request: again, ring: ring, monitor: monitor,
                                   sequencer: sequencerPointer, midiFile: file, priority: priority,
                                   autoConnect: autoConnect, quiet: quiet, latencyMode: latencyMode, renderLead: renderLead,
                                   latencyRecords: records, latencyServer: server, showsLatency: latency)
+                job.limits = engineOptions.limiter == .on
                 return try engineOptions.withEngine(sampleRate: negotiated.rate, job)
             }
         }

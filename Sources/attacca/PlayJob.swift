@@ -28,6 +28,8 @@ struct PlayJob: EngineVisitor {
     let latencyServer: LatencyServer
     /// `--latency`: the latency readout replaces the status line.
     let showsLatency: Bool
+    /// `--limiter on`: the audio loop limits each period (`OutputLimiter`).
+    var limits = true
     /// Longest wait for the sound to die away after the file's last event.
     let tailSeconds: Double = 2
     /// How far ahead the file's events are put on the sequencer queue: long enough to ride out a
@@ -64,6 +66,7 @@ struct PlayJob: EngineVisitor {
                 retryNanoseconds: Self.retryNanoseconds, latencyMode: latencyMode, renderLead: renderLead, latencyRecords: latencyRecords,
                 open: { () throws(ALSAError) -> PCM in try PCM(request) },
                 run: { loop in
+                    loop.pointee.limits = limits
                     if E.self == Synthesizer.self {
                         // The compiler-checked, fully specialized loop for the native engine.
                         let synthesizer = UnsafeMutableRawPointer(engine).assumingMemoryBound(to: Synthesizer.self)

@@ -33,6 +33,11 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("bit-depth"), help: "Bits per sample: 16 or 24 (WAV or FLAC), 32 (float WAV).")
     var bitDepth: Int = 16
 
+    @Option(help: ArgumentHelp(
+        "on: TPDF dither (±1 LSB) before rounding to 16 bits, so quiet passages keep their detail as noise, not distortion. 24- and 32-bit files are never dithered.",
+        valueName: "on|off"))
+    var dither: Switch = .on
+
     @Option(help: ArgumentHelp("Longest release tail after the last event, in seconds (0...60).", valueName: "seconds"))
     var tail: Double = 2
 
@@ -94,7 +99,9 @@ struct RenderCommand: ParsableCommand {
         InterruptFlag.install()
         let file = AudioFileOutput(try AudioFileWriter(path: output, format: resolvedFormat ?? .wav, sampleRate: rate,
                                                        sampleFormat: sampleFormat))
-        let job = RenderJob(midiFile: midi, output: file, tailSeconds: tail, showsProgress: StandardError.isTerminal)
+        var job = RenderJob(midiFile: midi, output: file, tailSeconds: tail, showsProgress: StandardError.isTerminal)
+        job.limits = engineOptions.limiter == .on
+        job.dithers = dither == .on && sampleFormat == .int16
         do {
             let result = try engineOptions.withEngine(sampleRate: rate, job)
             print(result.summary)

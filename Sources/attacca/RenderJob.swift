@@ -8,6 +8,10 @@ struct RenderJob: EngineVisitor {
     let output: AudioFileOutput
     let tailSeconds: Double
     let showsProgress: Bool
+    /// `--limiter on`: each block goes through an `OutputLimiter` before it is measured and written.
+    var limits = true
+    /// `--dither on` with 16-bit output: TPDF dither is added just before the writer rounds.
+    var dithers = false
 
     static let blockSize = 512
     /// -90 dBFS: where the reverb's tail counts as died away.
@@ -31,6 +35,8 @@ struct RenderJob: EngineVisitor {
         var rendered = 0
         var peak: Float = 0
         var mostVoices = 0
+        var limiter = OutputLimiter(sampleRate: sampleRate)
+        var dither = TPDFDither()
         let clock = ContinuousClock()
         let start = clock.now
         // Frames in a row whose output stayed below `silence` (-90 dBFS).
@@ -47,12 +53,14 @@ struct RenderJob: EngineVisitor {
             let count = min(Self.blockSize, totalFrames - rendered)
             sequencer.render(&engine, left: left, right: right, frameCount: count)
             mostVoices = max(mostVoices, engine.activeVoiceCount)
+            if limits { limiter.process(left: left, right: right, frameCount: count) }
             var blockPeak: Float = 0
             for frame in 0..<count {
                 blockPeak = max(blockPeak, abs(left[frame]), abs(right[frame]))
             }
             peak = max(peak, blockPeak)
             quietFrames = blockPeak < Self.silence ? quietFrames + count : 0
+            if dithers { dither.apply(left: left, right: right, frameCount: count) }
             try output.writer.write(left: left, right: right, frameCount: count)
             rendered += count
             progress?.update(seconds: Double(rendered) / Double(sampleRate))

@@ -1,6 +1,7 @@
 import AttaccaAssets
 import AttaccaCore
 import AttaccaFluid
+import AttaccaVorbis
 import Glibc
 
 /// Which SoundFont a command plays, and where it came from: `--soundfont` if given; else the
@@ -10,6 +11,40 @@ enum SoundFontChoice: Equatable {
     case file(path: String, origin: String?)
     /// `DefaultSoundFont`, synthesized in memory.
     case embedded
+    /// Several `--soundfont` options (or one with a bank offset), in command-line order: the last
+    /// is on top of the stack, as with `fluidsynth a.sf2 b.sf2`.
+    case stack([StackedSoundFont])
+
+    /// One `--soundfont` value: `FILE` or `FILE@OFFSET` (bank offset, FluidSynth's
+    /// `fluid_synth_set_bank_offset`).
+    struct StackedSoundFont: Equatable {
+        var path: String
+        var bankOffset: Int
+
+        /// Splits `FILE@OFFSET` at the last `@` when what follows is a whole number 0...16383;
+        /// anything else is a plain file name.
+        init(option: String) {
+            if let at = option.lastIndex(of: "@"), at != option.startIndex,
+               let offset = Int(option[option.index(after: at)...]), (0...16383).contains(offset) {
+                path = String(option[..<at])
+                bankOffset = offset
+            } else {
+                path = option
+                bankOffset = 0
+            }
+        }
+    }
+
+    /// Chooses from the `--soundfont` values: none picks a Debian font or the embedded one; one
+    /// plain file is `.file`; several, or any with a bank offset, are a `.stack`.
+    init(options: [String], isReadable: (String) -> Bool = { access($0, R_OK) == 0 }) {
+        let fonts = options.map(StackedSoundFont.init(option:))
+        if fonts.count > 1 || fonts.first.map({ $0.bankOffset != 0 }) == true {
+            self = .stack(fonts)
+        } else {
+            self.init(option: fonts.first?.path, isReadable: isReadable)
+        }
+    }
 
     /// Debian's GM SoundFonts, best first.
     static let debianSoundFonts: [(path: String, origin: String)] = [
@@ -35,6 +70,9 @@ enum SoundFontChoice: Equatable {
         case .file(let path, let origin?): "soundfont: \(path) (\(origin))"
         case .file(let path, nil): "soundfont: \(path)"
         case .embedded: "soundfont: embedded Attacca Default"
+        case .stack(let fonts):
+            "soundfonts (last on top): " + fonts.map { $0.bankOffset == 0 ? $0.path : "\($0.path) (bank offset \($0.bankOffset))" }
+                .joined(separator: ", ")
         }
     }
 
@@ -43,36 +81,76 @@ enum SoundFontChoice: Equatable {
         switch self {
         case .file(let path, _): try Self.load(path: path)
         case .embedded: DefaultSoundFont.make()
+        case .stack(let fonts): try Self.loadStack(fonts)
         }
     }
 
-    /// Parses the SoundFont at `path`; errors about the content name the file.
-    static func load(path: String) throws -> SoundFont {
+    /// Loads every font of a stack and merges them (`SoundFontStack`).
+    static func loadStack(_ fonts: [StackedSoundFont]) throws -> SoundFont {
+        let layers = try fonts.map { SoundFontStack.Layer(soundFont: try load(path: $0.path), bankOffset: $0.bankOffset) }
         do {
-            return try SoundFont(path: path)
+            return try SoundFontStack(layers: layers).merged()
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+
+    /// Parses the SoundFont at `path`, decoding SF3 samples; errors about the content name the file.
+    static func load(path: String) throws -> SoundFont { try loadMeasured(path: path).soundFont }
+
+    /// What decoding an SF3's Ogg Vorbis samples cost at load.
+    struct DecodeCost {
+        var milliseconds: Double
+        /// Bytes of 16-bit points decoded (46 zero points per sample included).
+        var decodedBytes: Int
+    }
+
+    /// `load(path:)`, also saying what SF3 decoding cost (nil for an SF2).
+    static func loadMeasured(path: String) throws -> (soundFont: SoundFont, decode: DecodeCost?) {
+        let parsed: SoundFont
+        do {
+            parsed = try SoundFont(path: path)
         } catch {
             switch error {
             case .fileNotFound, .unreadable: throw error
             default: throw CommandFailure("'\(path)': \(error)")
             }
         }
+        guard parsed.hasCompressedSamples else { return (parsed, nil) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let decoded: SoundFont
+        do {
+            decoded = try parsed.decompressed(with: VorbisDecoder())
+        } catch {
+            throw CommandFailure("'\(path)': \(error)")
+        }
+        let elapsed = start.duration(to: clock.now)
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
+        return (decoded, DecodeCost(milliseconds: milliseconds, decodedBytes: decoded.sampleData.count * 2))
     }
 
     /// A FluidSynth engine playing this SoundFont. The embedded one is written to a temporary
     /// file for FluidSynth to load, and removed once loaded (FluidSynth keeps the samples in memory).
     func makeFluidSynthEngine(sampleRate: Int, polyphony: Int, gain: Float,
                               reverb: ReverbSettings = ReverbSettings(isEnabled: false),
-                              chorus: ChorusSettings = ChorusSettings(isEnabled: false), bankSelect: String = "gs") throws -> FluidSynthEngine {
+                              chorus: ChorusSettings = ChorusSettings(isEnabled: false), bankSelect: String = "gs",
+                              interpolation: Int = 4) throws -> FluidSynthEngine {
         switch self {
         case .file(let path, _):
             try Self.checkReadable(path)
-            return try FluidSynthEngine(soundFontPath: path, sampleRate: sampleRate, polyphony: polyphony, gain: gain,
-                                        reverb: reverb, chorus: chorus, bankSelect: bankSelect)
+            return try FluidSynthEngine(soundFonts: [(path, 0)], sampleRate: sampleRate, polyphony: polyphony, gain: gain,
+                                        reverb: reverb, chorus: chorus, bankSelect: bankSelect, interpolation: interpolation)
         case .embedded:
             let path = try Self.writeTemporaryFile(SoundFontWriter.bytes(for: DefaultSoundFont.make()))
             defer { unlink(path) }
-            return try FluidSynthEngine(soundFontPath: path, sampleRate: sampleRate, polyphony: polyphony, gain: gain,
-                                        reverb: reverb, chorus: chorus, bankSelect: bankSelect)
+            return try FluidSynthEngine(soundFonts: [(path, 0)], sampleRate: sampleRate, polyphony: polyphony, gain: gain,
+                                        reverb: reverb, chorus: chorus, bankSelect: bankSelect, interpolation: interpolation)
+        case .stack(let fonts):
+            for font in fonts { try Self.checkReadable(font.path) }
+            return try FluidSynthEngine(soundFonts: fonts.map { ($0.path, $0.bankOffset) }, sampleRate: sampleRate,
+                                        polyphony: polyphony, gain: gain, reverb: reverb, chorus: chorus,
+                                        bankSelect: bankSelect, interpolation: interpolation)
         }
     }
 

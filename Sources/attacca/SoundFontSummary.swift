@@ -28,8 +28,14 @@ struct SoundFontSummary: Encodable {
     let sampleBits: Int
     /// Bytes of the smpl chunk plus the sm24 chunk, if any.
     let sampleDataBytes: Int
+    /// Added to every preset's bank in a font stack (`FILE@N`); banks below include it.
+    var bankOffset = 0
+    /// SF3 only: milliseconds spent decoding the Ogg Vorbis samples at load, and the bytes decoded.
+    var decodeMilliseconds: Double?
+    var decodedBytes: Int?
 
-    init(path: String, soundFont: SoundFont) {
+    init(path: String, soundFont: SoundFont, bankOffset: Int = 0) {
+        self.bankOffset = bankOffset
         let info = soundFont.info
         self.path = path
         name = info.name
@@ -43,7 +49,7 @@ struct SoundFontSummary: Encodable {
         comment = info.comment
         software = info.software
         presets = soundFont.presets
-            .map { PresetEntry(bank: $0.bank, program: $0.program, name: $0.name) }
+            .map { PresetEntry(bank: $0.bank + bankOffset, program: $0.program, name: $0.name) }
             .sorted { ($0.bank, $0.program, $0.name) < ($1.bank, $1.program, $1.name) }
         instrumentCount = soundFont.instruments.count
         // The shdr chunk ends with an "EOS" terminal record; parsers may keep or drop it.
@@ -72,6 +78,9 @@ struct SoundFontSummary: Encodable {
         lines.append("instruments: \(instrumentCount)")
         lines.append("samples: \(sampleCount)")
         lines.append("sample data: \(Self.megabytes(sampleDataBytes)) (\(samplePointCount) points, \(sampleBits)-bit)")
+        if let decodeMilliseconds, let decodedBytes {
+            lines.append("sf3 decoding: " + String(format: "%.0f ms", decodeMilliseconds) + " for \(Self.megabytes(decodedBytes)) of 16-bit points (Ogg Vorbis, at every load)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -30,4 +30,31 @@ struct InfoCommandTests {
         #expect((object["sampleCount"] as? Int ?? 0) > 0)
         #expect((object["sampleDataBytes"] as? Int ?? 0) > 1_000_000)
     }
+
+    /// Several files: the stack top first (the last given), with its bank offset, then each font.
+    @Test func showsTheFontStack() throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let copy = files.path("copy.sf2")
+        try FileManager.default.copyItem(atPath: TestFiles.timGM, toPath: copy)
+        let result = try CommandRunner.run(["info", TestFiles.timGM, copy + "@3"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == "font stack: 2 fonts, top first (a bank/program comes from the first that has it)")
+        #expect(lines[1].hasPrefix("  1. \(copy) (") && lines[1].hasSuffix(", bank offset 3)"))
+        #expect(lines[2].hasPrefix("  2. \(TestFiles.timGM) ("))
+        #expect(lines.contains("file: \(copy)") && lines.contains("file: \(TestFiles.timGM)"))
+        #expect(lines.contains { $0.hasSuffix("3        0  Piano 1") })  // the copy's bank 0, moved to 3
+    }
+
+    /// An SF3 says what decoding its samples cost.
+    @Test(.enabled(if: FileManager.default.isReadableFile(atPath: "/usr/share/sounds/sf3/FluidR3Mono_GM.sf3"),
+                   "fluidr3mono-gm-soundfont is not installed"))
+    func showsTheSF3DecodingCost() throws {
+        let result = try CommandRunner.run(["info", "/usr/share/sounds/sf3/FluidR3Mono_GM.sf3"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("version: 3.01") })
+        #expect(lines.contains { $0.hasPrefix("sf3 decoding: ") && $0.hasSuffix(" for 124.3 MB of 16-bit points (Ogg Vorbis, at every load)") })
+    }
 }

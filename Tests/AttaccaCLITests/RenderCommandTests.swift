@@ -45,6 +45,9 @@ struct RenderCommandTests {
         (["render", "OUT", "-o", "OUT/x.wav"], 1),
         (["render", "MIDI", "-o", "OUT/x.wav", "-s", "OUT", "--engine", "fluidsynth"], 1),
         (["render", "MIDI", "-o", "OUT/x.wav", "-s", "OUT/corrupt.mid"], 1),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--limiter", "maybe"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--dither", "yes"], 64),
+        (["render", "MIDI", "-o", "OUT/x.wav", "--interpolation", "gauss"], 64),
         (["frobnicate"], 64),
     ]
 
@@ -74,6 +77,26 @@ struct RenderCommandTests {
         #expect(rms(audio.channels[0][2205..<4410]) > 0.01)
         #expect(rms(audio.channels[1][19845..<22050]) > 0.01)
         #expect(files.entries == ["chord.mid", "chord.wav"])
+    }
+
+    /// An organ chord at gain 10 peaks far above 0 dBFS: with the limiter (the default) no sample
+    /// of the float file reaches full scale, without it thousands do.
+    @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])
+    func limiterKeepsALoudRenderBelowFullScale(engine: String) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        var overFullScale: [Int] = []
+        for limiter in ["on", "off"] {
+            let out = files.path("chord-\(limiter).wav")
+            let result = try CommandRunner.run(["render", midi, "-o", out, "--engine", engine, "-s", TestFiles.timGM,
+                                                "-g", "10", "--bit-depth", "32", "--tail", "0", "--limiter", limiter])
+            #expect(result.status == 0, "\(result.standardError)")
+            let audio = try AudioFileReader(path: out)
+            overFullScale.append(audio.channels.reduce(0) { $0 + $1.count { abs($0) >= 1 } })
+            if limiter == "on" { #expect(audio.channels.allSatisfy { $0.allSatisfy { abs($0) < 0.99 } }) }
+        }
+        #expect(overFullScale[0] == 0 && overFullScale[1] > 1000, "samples at full scale: \(overFullScale)")
     }
 
     @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])

@@ -149,4 +149,63 @@ import Testing
             }
         }
     }
+
+    /// The Kaiser-windowed sinc written out independently: I0 by its integral
+    /// (1/π)∫₀^π exp(x cos t) dt (trapezoid), not the power series the code uses.
+    func kaiserSinc(_ x: Double, beta: Double = 6) -> Double {
+        if abs(x) >= 4 { return 0 }
+        func i0(_ z: Double) -> Double {
+            let n = 2000
+            var sum = 0.0
+            for i in 0...n {
+                let t = Double.pi * Double(i) / Double(n)
+                sum += (i == 0 || i == n ? 0.5 : 1) * exp(z * cos(t))
+            }
+            return sum / Double(n)
+        }
+        let s = x == 0 ? 1 : sin(Double.pi * x) / (Double.pi * x)
+        return s * i0(beta * (1 - x * x / 16).squareRoot()) / i0(beta)
+    }
+
+    /// Every row of the sinc table holds the Kaiser-windowed sinc weights of p[i-3] ... p[i+4] at its fraction,
+    /// normalised to sum 1; row 0 passes the point through.
+    @Test func sincTableHoldsKaiserSincWeights() {
+        let table = SampleInterpolation.makeSincTable()
+        defer { table.deallocate() }
+        let taps = SampleInterpolation.sincTaps, rows = 1 << SampleInterpolation.sincTableBits
+        #expect(taps == 8)
+        for row in stride(from: 0, through: rows, by: 37) + [rows] {
+            let f = Double(row) / Double(rows)
+            let raw = (0..<8).map { kaiserSinc(Double($0 - 3) - f) }
+            let sum = raw.reduce(0, +)
+            var tableSum = 0.0
+            for k in 0..<8 {
+                tableSum += Double(table[row * taps + k])
+                #expect(abs(Double(table[row * taps + k]) - raw[k] / sum) < 1e-6, "row \(row) tap \(k)")
+            }
+            #expect(abs(tableSum - 1) < 1e-5)
+        }
+        #expect(abs(table[3] - 1) < 1e-6 && (0..<8).allSatisfy { $0 == 3 || abs(table[$0]) < 1e-6 })
+    }
+
+    /// The four methods on a band-limited sine (10 points per cycle) replayed a semitone up: each
+    /// better than the last, sinc far cleaner than linear and clearly cleaner than cubic. Nearest
+    /// is bounded by its phase jitter: error power ≈ (2π/10)² / 12 of the signal, about -15 dB.
+    @Test func sincBeatsCubicBeatsLinearBeatsNearest() throws {
+        let wave = TestSoundFont.cosine(period: 10, cycles: 100)
+        let font = TestSoundFont.make(sample: wave, sampleRate: 44000, originalPitch: 60, loop: 0..<wave.count)
+        var snr: [SynthesizerSettings.Interpolation: Double] = [:]
+        for interpolation in SynthesizerSettings.Interpolation.allCases {
+            var synth = try Synthesizer(soundFont: font, settings: SynthesizerSettings(interpolation: interpolation))
+            synth.send(.noteOn(channel: 0, key: 61, velocity: 127))
+            let out = Measure.render(&synth, frames: 24000).left
+            let r = residual(out, frequency: 4400 * pow(2, 1.0 / 12), rate: 48000, range: 4800..<24000)
+            snr[interpolation] = 10 * log10(r.signal / r.error)
+        }
+        let none = snr[.none]!, linear = snr[.linear]!, cubic = snr[.cubic]!, sinc = snr[.sinc]!
+        let jitter = -10 * log10(pow(2 * Double.pi / 10, 2) / 12)
+        #expect(abs(none - jitter) < 3, "nearest \(none) dB, jitter model \(jitter) dB")
+        #expect(linear > none + 10 && cubic > linear + 10, "none \(none), linear \(linear), cubic \(cubic) dB")
+        #expect(sinc > 60 && sinc > linear + 25 && sinc > cubic + 15, "sinc \(sinc) dB vs cubic \(cubic), linear \(linear) dB")
+    }
 }

@@ -7,9 +7,9 @@ import Testing
 /// reverb and chorus on (CC91/CC93 among the controllers and a font send: the send buses and
 /// both effects run) and off.
 @Suite struct RenderAllocationTests {
-    @Test(arguments: [true, false])
-    func busyPassageAllocatesNothing(effects: Bool) throws {
-        let settings = SynthesizerSettings(polyphony: 32)
+    @Test(arguments: [true, false], SynthesizerSettings.Interpolation.allCases)
+    func busyPassageAllocatesNothing(effects: Bool, interpolation: SynthesizerSettings.Interpolation) throws {
+        let settings = SynthesizerSettings(polyphony: 32, interpolation: interpolation)
         var synth = try Synthesizer(soundFont: TestSoundFont.a440(instrumentGenerators: [(.releaseVolEnv, -2400),
                                                                                         (.reverbEffectsSend, 200)]),
                                     settings: effects ? settings : settings.withoutEffects)

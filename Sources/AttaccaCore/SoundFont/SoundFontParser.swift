@@ -121,7 +121,11 @@ struct SoundFontParser {
             } else if let truncation {
                 throw truncation.error
             }
-            offset = bodyStart + size + (size & 1)
+            // MuseScore's SF3 writer leaves out the pad byte after an odd-sized sdta list
+            // (FluidR3Mono_GM.sf3): when the next LIST starts right at the end, there is no pad.
+            let unpadded = bodyStart + size
+            let padless = size & 1 == 1 && end - unpadded >= 4 && u32(unpadded) == RIFFChunk.list
+            offset = unpadded + (padless ? 0 : size & 1)
         }
         if let riffTruncation { throw riffTruncation.error }
 
@@ -181,7 +185,8 @@ struct SoundFontParser {
             }
         }
         guard hasVersion else { throw .missingChunk(id: "ifil") }
-        guard info.versionMajor == 2 else { throw .unsupportedVersion(major: info.versionMajor, minor: info.versionMinor) }
+        // 3: SF3, whose Ogg Vorbis samples SoundFont.decompressed(with:) decodes after the parse.
+        guard info.versionMajor == 2 || info.versionMajor == 3 else { throw .unsupportedVersion(major: info.versionMajor, minor: info.versionMinor) }
         return info
     }
 
@@ -216,14 +221,16 @@ struct SoundFontParser {
                                           generators: try table(RIFFChunk.igen, recordSize: 4))
         let shdr = try table(RIFFChunk.shdr, recordSize: 46)
 
-        let samples = try readSamples(shdr, sampleCount: sampleCount, hasSampleChunk: smpl != nil)
+        let samples = try readSamples(shdr, sampleCount: sampleCount, hasSampleChunk: smpl != nil,
+                                      isSF3: info.versionMajor == 3)
         let instruments = try readInstruments(inst, tables: instrumentTables, sampleCount: samples.count)
         let presets = try readPresets(phdr, tables: presetTables, instrumentCount: instruments.count)
         return Result(info: info, presets: presets, instruments: instruments, samples: samples,
                       sampleBytes: sampleStart..<sampleStart + 2 * sampleCount, sample24Bytes: sample24Bytes)
     }
 
-    private func readSamples(_ shdr: RIFFChunk, sampleCount: Int, hasSampleChunk: Bool) throws(SoundFontError) -> [SampleHeader] {
+    private func readSamples(_ shdr: RIFFChunk, sampleCount: Int, hasSampleChunk: Bool,
+                             isSF3: Bool = false) throws(SoundFontError) -> [SampleHeader] {
         let records = shdr.body.count / 46
         guard records > 0 else { throw .missingTerminalRecord(chunk: "shdr") }
         var samples: [SampleHeader] = []
@@ -234,6 +241,17 @@ struct SoundFontParser {
             var start = Int(u32(base + 20)), end = Int(u32(base + 24))
             var loopStart = Int(u32(base + 28)), loopEnd = Int(u32(base + 32))
             let sampleType = Int(u16(base + 44))
+            if isSF3 && sampleType & SoundFont.compressedSampleType != 0 && sampleType & 0x8000 == 0 {
+                // SF3: start and end are byte offsets of an Ogg Vorbis stream in smpl, loop points
+                // count from the decoded sample's start; kept as they are for decompressed(with:).
+                guard hasSampleChunk else { throw .missingChunk(id: "smpl") }
+                samples.append(SampleHeader(
+                    name: sampleName, start: start, end: end, loopStart: loopStart, loopEnd: loopEnd,
+                    sampleRate: Int(u32(base + 36)), originalPitch: Int(u8(base + 40)),
+                    pitchCorrection: Int(Int8(bitPattern: u8(base + 41))), sampleLink: Int(u16(base + 42)),
+                    sampleType: sampleType))
+                continue
+            }
             if sampleType & 0x8000 != 0 {
                 // A ROM sample has no data in this file: keep its header, pinned inside smpl so
                 // that every header's offsets stay valid indices.

@@ -55,13 +55,16 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     /// Either effect is on: voices feed the send buses.
     let effectsEnabled: Bool
     let outputRate: Double
-    let isCubic: Bool
+    /// `SampleInterpolation.noneMethod` ... `sincMethod`, from `settings.interpolation`.
+    let interpolationMethod: Int
     /// `SynthesizerSettings.PitchArithmetic`: what pitch wheel sensitivity is divided by (127 or
     /// 128), and whether voices truncate their pitch to whole cents.
     let pitchWheelSensitivityRange: Float
     let wholeCentPitch: Bool
     /// Integer Catmull-Rom weights by fraction (`SampleInterpolation.makeCubicTable`).
     let cubicTable: UnsafeMutablePointer<SIMD4<Int16>>
+    /// Windowed-sinc weights by fraction (`SampleInterpolation.makeSincTable`).
+    let sincTable: UnsafeMutablePointer<Float>
     /// Frames rendered so far; voices remember the frame they started at.
     var frameClock: UInt64 = 0
     /// `SynthesizerSettings.minimumNoteMilliseconds` in frames.
@@ -110,6 +113,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         guard (8000...384_000).contains(settings.sampleRate) else { throw .invalidSampleRate(settings.sampleRate) }
         guard (1...4096).contains(settings.polyphony) else { throw .invalidPolyphony(settings.polyphony) }
         guard !soundFont.presets.isEmpty else { throw .noPresets }
+        guard !soundFont.hasCompressedSamples else { throw .compressedSamples }
         let table = try RegionTable(soundFont: soundFont,
                                     defaultModulators: CompiledModulator.defaults(velocityToFilter: settings.velocityToFilterModulator),
                                     silenceVelocityToFilter: !settings.velocityToFilterModulator)
@@ -167,10 +171,11 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         effectsEnabled = reverbEnabled || chorusEnabled
         outputRate = Double(settings.sampleRate)
         minimumNoteFrames = UInt64(max(settings.minimumNoteMilliseconds, 0) * Double(settings.sampleRate) / 1000)
-        isCubic = settings.interpolation == .cubic
+        interpolationMethod = SampleInterpolation.method(settings.interpolation)
         pitchWheelSensitivityRange = settings.pitchArithmetic == .fluidSynth ? 128 : 127
         wholeCentPitch = settings.pitchArithmetic == .fluidSynth
         cubicTable = SampleInterpolation.makeCubicTable()
+        sincTable = SampleInterpolation.makeSincTable()
         bankStyle = settings.bankSelect
         sysexBuffer = .allocate(capacity: Self.sysexCapacity)
         sysexBuffer.initialize(repeating: 0, count: Self.sysexCapacity)
@@ -217,6 +222,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         sends.laneChorus.deallocate()
         sends.quadFiltered.deallocate()
         cubicTable.deallocate()
+        sincTable.deallocate()
         sysexBuffer.deallocate()
         tunings.deallocate()
         tuningIDs.deallocate()
@@ -282,7 +288,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                     let scratch = voiceScratch + 64 * filled
                     let produced = voices[i].prepare(
                         count: count, scratch: scratch, data: sampleData, lowBytes: sampleData24,
-                        cubicTable: cubicTable, outputRate: outputRate, cubic: isCubic)
+                        cubicTable: cubicTable, sincTable: sincTable, outputRate: outputRate, method: interpolationMethod)
                     if voices[i].filter.isBypassed {
                         // Open filter: mixed at once, not grouped.
                         let alive: Bool

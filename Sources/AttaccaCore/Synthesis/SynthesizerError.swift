@@ -4,6 +4,8 @@ public enum SynthesizerError: Error, CustomStringConvertible, Equatable {
     case invalidPolyphony(Int)
     case noPresets
     case invalidSampleReference(instrument: String, sampleIndex: Int)
+    /// An SF3 font whose Ogg Vorbis samples were not decoded (`SoundFont.decompressed(with:)`).
+    case compressedSamples
 
     public var description: String {
         switch self {
@@ -12,6 +14,7 @@ public enum SynthesizerError: Error, CustomStringConvertible, Equatable {
         case .noPresets: return "the SoundFont has no presets"
         case .invalidSampleReference(let instrument, let index):
             return "instrument \"\(instrument)\" names sample \(index), which does not exist"
+        case .compressedSamples: return "the SoundFont's samples are Ogg Vorbis compressed (SF3) and were not decoded"
         }
     }
 }

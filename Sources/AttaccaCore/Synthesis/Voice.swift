@@ -330,7 +330,7 @@ struct Voice {
     @inline(__always)
     mutating func prepare(count: Int, scratch: UnsafeMutablePointer<Float>, data: UnsafePointer<Int16>,
                           lowBytes: UnsafePointer<UInt8>?, cubicTable: UnsafePointer<SIMD4<Int16>>,
-                          outputRate: Double, cubic: Bool) -> Int {
+                          sincTable: UnsafePointer<Float>, outputRate: Double, method: Int) -> Int {
         if deferredReleaseFrames >= 0 {
             if deferredReleaseFrames == 0 {
                 deferredReleaseFrames = -1
@@ -409,7 +409,7 @@ struct Voice {
         pendingFinished = finished
         // Interpolate the sample into the scratch buffer; the caller filters it, then mixes.
         return interpolate(into: scratch, count: count, increment: increment, data: data, lowBytes: lowBytes,
-                           cubicTable: cubicTable, cubic: cubic)
+                           cubicTable: cubicTable, sincTable: sincTable, method: method)
     }
 
     /// Adds `produced` filtered points of a `count`-frame sub-block to the output with gains
@@ -598,7 +598,9 @@ struct Voice {
     @inline(__always)
     mutating func interpolate(into output: UnsafeMutablePointer<Float>, count: Int, increment: Double,
                               data: UnsafePointer<Int16>, lowBytes: UnsafePointer<UInt8>?,
-                              cubicTable: UnsafePointer<SIMD4<Int16>>, cubic: Bool) -> Int {
+                              cubicTable: UnsafePointer<SIMD4<Int16>>, sincTable: UnsafePointer<Float>,
+                              method: Int) -> Int {
+        let cubic = method == Self.cubicMethod
         let step = UInt64(increment * 4294967296.0)
         var position = phase
         let looping = isLooping
@@ -614,12 +616,16 @@ struct Voice {
             return Float(data[j])
         }
 
+        // Points each method reads before and after the one at the position (sinc: 3 and 4).
+        let isSinc = method == Self.sincMethod
+        let before = isSinc ? Self.sincTaps / 2 - 1 : 1
+        let after = isSinc ? Self.sincTaps / 2 : 2
         var i = 0
         while i < count {
             let index = Int(truncatingIfNeeded: position >> 32)
-            if index > first && index + 2 < limit && step > 0 {
-                // Points k = 0, 1, ... with index + 2 < limit: position + k·step < (limit - 2) << 32.
-                let safeFixed = UInt64(limit - 2) << 32
+            if index >= first + before && index + after < limit && step > 0 {
+                // Points k = 0, 1, ... with index + after < limit: position + k·step < (limit - after) << 32.
+                let safeFixed = UInt64(limit - after) << 32
                 // Usually the rest of the sub-block fits (one multiply); otherwise divide.
                 var run = count - i
                 let last = UInt64(run - 1).multipliedReportingOverflow(by: step)
@@ -644,6 +650,21 @@ struct Voice {
                         p &+= step
                         j += 1
                     }
+                } else if isSinc {
+                    for j in 0..<run {
+                        let s = Int(truncatingIfNeeded: p >> 32)
+                        let weights = sincTable + SampleInterpolation.sincRow(UInt32(truncatingIfNeeded: p))
+                        var sum: Float = 0
+                        for k in 0..<Self.sincTaps { sum += weights[k] * at(s - 3 + k) }
+                        out[j] = sum
+                        p &+= step
+                    }
+                } else if method == Self.noneMethod {
+                    for j in 0..<run {
+                        // Nearest point, rounding the position as FluidSynth's interpolate_none does.
+                        out[j] = at(Int(truncatingIfNeeded: (p &+ 0x8000_0000) >> 32))
+                        p &+= step
+                    }
                 } else {
                     for j in 0..<run {
                         let s = Int(truncatingIfNeeded: p >> 32)
@@ -656,7 +677,7 @@ struct Voice {
                 i += run
             } else {
                 output[i] = Self.edgePoint(position, data, lowBytes, looping: looping, first: first, limit: limit,
-                                           loopFirst: loopFirst, loopLast: loopLast, cubic: cubic)
+                                           loopFirst: loopFirst, loopLast: loopLast, method: method, sincTable: sincTable)
                 position &+= step
                 i += 1
             }
@@ -677,7 +698,8 @@ struct Voice {
     @_noLocks
     @inline(never)
     static func edgePoint(_ position: UInt64, _ data: UnsafePointer<Int16>, _ lowBytes: UnsafePointer<UInt8>?,
-                          looping: Bool, first: Int, limit: Int, loopFirst: Int, loopLast: Int, cubic: Bool) -> Float {
+                          looping: Bool, first: Int, limit: Int, loopFirst: Int, loopLast: Int, method: Int,
+                          sincTable: UnsafePointer<Float>) -> Float {
         @inline(__always) func point(_ j: Int) -> Float {
             var j = j
             if looping {
@@ -691,8 +713,15 @@ struct Voice {
         }
         let index = Int(truncatingIfNeeded: position >> 32)
         let fraction = Float(UInt32(truncatingIfNeeded: position)) * (1.0 / 4294967296.0)
-        if cubic {
+        if method == Self.cubicMethod {
             return SampleInterpolation.cubic(point(index - 1), point(index), point(index + 1), point(index + 2), fraction)
+        } else if method == Self.sincMethod {
+            let weights = sincTable + SampleInterpolation.sincRow(UInt32(truncatingIfNeeded: position))
+            var sum: Float = 0
+            for k in 0..<Self.sincTaps { sum += weights[k] * point(index - 3 + k) }
+            return sum
+        } else if method == Self.noneMethod {
+            return fraction < 0.5 ? point(index) : point(index + 1)
         }
         return SampleInterpolation.linear(point(index), point(index + 1), fraction)
     }
@@ -783,4 +812,15 @@ struct Voice {
         p = q0
         return j
     }
+}
+
+extension Voice {
+    /// The interpolation methods as the voice loop numbers them (`SampleInterpolation.method`);
+    /// declared here, beside their only render-path use, so unoptimised builds inline them too.
+    static var noneMethod: Int { 0 }
+    static var linearMethod: Int { 1 }
+    static var cubicMethod: Int { 2 }
+    static var sincMethod: Int { 3 }
+    /// `SampleInterpolation.sincTaps`.
+    static var sincTaps: Int { 8 }
 }
