@@ -70,7 +70,7 @@ private let hasFluidR3Mono = access(fluidR3Mono, R_OK) == 0
         for example in ExampleMidiFiles.all() where example.name != "dense.mid" {
             let midi = try MidiFile(bytes: example.bytes)
             let synth = try Synthesizer(soundFont: font, settings: SynthesizerSettings(
-                sampleRate: 48000, gain: 0.5, velocityToFilterModulator: false, pitchArithmetic: .fluidSynth))
+                sampleRate: 48000, gain: 0.5, velocityToFilterModulator: false, pitchArithmetic: .fluidSynth).withoutEffects)
             var native = BlockQuantizedEngine(synth)
             var fluid = try FluidSynthEngine(soundFontPath: fluidR3Mono, sampleRate: 48000, gain: 0.5)
             let result = comparison.compare(WholeRender.render(&native, midiFile: midi, excerpt: 3),
