@@ -47,7 +47,14 @@ struct EngineOptions: ParsableArguments {
             settings.sampleRate = sampleRate
             settings.polyphony = polyphony
             settings.gain = gain
-            var synthesizer = try Synthesizer(soundFont: choice.load(), settings: settings)
+            let soundFont = try choice.load()
+            var synthesizer: Synthesizer
+            do {
+                synthesizer = try Synthesizer(soundFont: soundFont, settings: settings)
+            } catch {
+                if case .file(let path, _) = choice { throw CommandFailure("'\(path)': \(error)") }
+                throw error
+            }
             StandardError.write(choice.announcement)
             return try visitor.visit(&synthesizer)
         case .fluidsynth:

@@ -63,7 +63,10 @@ enum SoundFontChoice: Equatable {
     func makeFluidSynthEngine(sampleRate: Int, polyphony: Int, gain: Float) throws -> FluidSynthEngine {
         switch self {
         case .file(let path, _):
-            try Self.checkReadable(path)
+            // FluidSynth plays fonts Attacca's reader refuses (sample points past the data, end
+            // before start) and hangs on fonts whose zones multiply into millions of regions:
+            // the native reader and the synthesizer's limits judge the file first.
+            try Self.checkSynthesisLimits(try Self.load(path: path), path: path)
             return try FluidSynthEngine(soundFontPath: path, sampleRate: sampleRate, polyphony: polyphony, gain: gain)
         case .embedded:
             let path = try Self.writeTemporaryFile(SoundFontWriter.bytes(for: DefaultSoundFont.make()))
@@ -72,20 +75,12 @@ enum SoundFontChoice: Equatable {
         }
     }
 
-    /// FluidSynth says only "does not exist or insufficient permissions" when it cannot open a
-    /// file: open it first, so a missing, unreadable or non-regular file gets the same line as
-    /// with the native engine.
-    static func checkReadable(_ path: String) throws(SoundFontError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT { throw .fileNotFound(path: path) }
-            throw .unreadable(path: path, reason: String(cString: strerror(code)))
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-            throw .unreadable(path: path, reason: "not a regular file")
+    /// The synthesizer's limits on a loaded font, failing with a line that names the file.
+    static func checkSynthesisLimits(_ soundFont: SoundFont, path: String) throws {
+        do {
+            try soundFont.checkSynthesisLimits()
+        } catch {
+            throw CommandFailure("'\(path)': \(error)")
         }
     }
 
