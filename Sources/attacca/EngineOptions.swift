@@ -12,10 +12,10 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "The synthesizer: native or fluidsynth.")
     var engine: EngineKind = .native
 
-    @Option(help: "Most voices sounding at once (1...4096).")
+    @Option(parsing: .unconditional, help: "Most voices sounding at once (1...4096).")
     var polyphony: Int = 256
 
-    @Option(name: [.short, .long], help: ArgumentHelp(
+    @Option(name: [.short, .long], parsing: .unconditional, help: ArgumentHelp(
         "Output gain, as FluidSynth's synth.gain (0...10; FluidSynth's own default is 0.2).", valueName: "gain"))
     var gain: Float = EngineOptions.defaultGain
 

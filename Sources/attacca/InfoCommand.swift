@@ -20,7 +20,7 @@ struct InfoCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            print(SoundFontSummary.escapedJSON(String(decoding: try encoder.encode(summary), as: UTF8.self)))
         } else {
             print(summary.text, terminator: "")
         }

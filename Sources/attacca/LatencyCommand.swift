@@ -37,7 +37,7 @@ struct LatencyCommand: ParsableCommand {
     @Flag(help: "Clear the player's figures first (start a new measurement).")
     var reset = false
 
-    @Option(help: ArgumentHelp("Seconds between updates on a terminal.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between updates on a terminal.", valueName: "seconds"))
     var interval: Double = 0.5
 
     @Flag(help: "Measure by loopback: send notes to --target and capture its output from --capture.")
@@ -49,28 +49,28 @@ struct LatencyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Loopback: the capture device the synthesizer's output reaches.", valueName: "name"))
     var capture: String = "hw:Loopback,1,0"
 
-    @Option(help: "Loopback: notes to measure.")
+    @Option(parsing: .unconditional, help: "Loopback: notes to measure.")
     var notes: Int = 40
 
-    @Option(help: ArgumentHelp("Loopback: capture period in frames (snd-aloop on a timer source: the clock's period).", valueName: "frames"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: capture period in frames (snd-aloop on a timer source: the clock's period).", valueName: "frames"))
     var period: Int = 64
 
-    @Option(name: [.short, .long], help: "Loopback: sample rate in Hz.")
+    @Option(name: [.short, .long], parsing: .unconditional, help: "Loopback: sample rate in Hz.")
     var rate: Int = 48000
 
-    @Option(help: ArgumentHelp("Loopback: the target's period and period count, for the floor the report states.", valueName: "frames"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: the target's period and period count, for the floor the report states.", valueName: "frames"))
     var targetPeriod: Int = 64
 
-    @Option(help: ArgumentHelp("Loopback: the target's periods in its buffer.", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: the target's periods in its buffer.", valueName: "count"))
     var targetPeriods: Int = 2
 
-    @Option(help: ArgumentHelp("Loopback: onset threshold in dBFS.", valueName: "dB"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: onset threshold in dBFS.", valueName: "dB"))
     var threshold: Double = -60
 
-    @Option(help: "Loopback: the MIDI key played (velocity 127).")
+    @Option(parsing: .unconditional, help: "Loopback: the MIDI key played (velocity 127).")
     var key: Int = 60
 
-    @Option(help: "Loopback: the MIDI channel (1...16; 10 plays the drum kit).")
+    @Option(parsing: .unconditional, help: "Loopback: the MIDI channel (1...16; 10 plays the drum kit).")
     var channel: Int = 1
 
     func validate() throws {

@@ -65,7 +65,9 @@ public struct MidiFile: Sendable {
     }
 
     /// Reads a whole file with POSIX calls (no Foundation). Opened non-blocking so a FIFO
-    /// without a writer cannot hang the caller; reading stops past `maximumFileSize`.
+    /// without a writer cannot hang the caller (it reads as empty); from a pipe whose writer is
+    /// slow, `read` says EAGAIN until data comes, so the loop waits in `poll` (SIGINT still ends
+    /// the process: no handler is installed yet). Reading stops past `maximumFileSize`.
     private static func readFile(path: String) throws(MidiFileError) -> [UInt8] {
         func failure() -> MidiFileError {
             .unreadableFile(path: path, reason: String(cString: strerror(errno)))
@@ -87,6 +89,11 @@ public struct MidiFile: Sendable {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&request, 1, -1)
+                    continue
+                }
                 throw failure()
             }
             if count == 0 { return bytes }
