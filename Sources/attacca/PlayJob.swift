@@ -101,7 +101,9 @@ struct PlayJob: EngineVisitor {
                 status.finish()
             }
         }
-        let events = midiFile?.events ?? []
+        // The file's events, decoded as they come due; `upcoming` is the next one.
+        var events = midiFile?.makeEventIterator()
+        var upcoming = events?.next()
         let start = MonotonicClock.now() + 2 * request.periodNanoseconds
         // With a sequencer, the file's events are scheduled on Attacca's queue (a little ahead)
         // and come back through its input port at their time, as a keyboard's would: `start`
@@ -110,7 +112,6 @@ struct PlayJob: EngineVisitor {
             sequencer.pointee.queueNanoseconds().map { $0 + start - MonotonicClock.now() }
         }
         let fileEnd = start + Self.nanoseconds(midiFile?.duration ?? 0)
-        var next = 0
         var lastStatus: Int64 = 0
         let statusInterval: Int64 = StandardError.isTerminal ? 200_000_000 : 1_000_000_000
         var received = 0
@@ -148,11 +149,11 @@ struct PlayJob: EngineVisitor {
 
             // The file's events: scheduled up to `scheduleAhead` ahead, or, without a queue,
             // those that are due, stamped with their own time (exact placement).
-            while next < events.count {
-                let offset = Self.nanoseconds(events[next].time)
+            while let event = upcoming {
+                let offset = Self.nanoseconds(event.time)
                 if let sequencer, let queueTimeOfStart = queueStart {
                     if start + offset > now + Self.scheduleAheadNanoseconds { break }
-                    let code = sequencer.pointee.scheduleToSelf(events[next].message, atQueueNanoseconds: queueTimeOfStart + offset)
+                    let code = sequencer.pointee.scheduleToSelf(event.message, atQueueNanoseconds: queueTimeOfStart + offset)
                     if code == -EAGAIN { break }  // the kernel's pool is full: the rest on a later turn
                     if code < 0 {
                         // Never seen; the queue is Attacca's own. The rest goes straight to the ring.
@@ -163,11 +164,11 @@ struct PlayJob: EngineVisitor {
                     }
                 } else {
                     if start + offset > now { break }
-                    deliver(RingEvent(message: events[next].message, arrivalNanoseconds: start + offset))
+                    deliver(RingEvent(message: event.message, arrivalNanoseconds: start + offset))
                 }
-                next += 1
+                upcoming = events?.next()
             }
-            if midiFile != nil && next == events.count && now >= fileEnd {
+            if midiFile != nil && upcoming == nil && now >= fileEnd {
                 let quietNow = monitor.voices == 0 && monitor.periods > 0
                 if quietNow || now >= fileEnd + Self.nanoseconds(tailSeconds) { break }
             }
@@ -182,9 +183,9 @@ struct PlayJob: EngineVisitor {
             // Sleep until the next file event is due (or due to be scheduled), at most 10 ms
             // (signals and status stay responsive).
             var wait: Int64 = 10_000_000
-            if next < events.count {
+            if let event = upcoming {
                 let ahead = queueStart == nil ? 0 : Self.scheduleAheadNanoseconds
-                wait = min(wait, max(start + Self.nanoseconds(events[next].time) - ahead - now, 0))
+                wait = min(wait, max(start + Self.nanoseconds(event.time) - ahead - now, 0))
             }
             if let sequencer {
                 sequencer.pointee.receive(

@@ -3,8 +3,8 @@
 /// Any device ID is accepted, as modules accept their own ID and the broadcast ID.
 enum SystemResetSysex {
     /// `body` is the message after F0, ending with the F7 that closes it.
-    static func isReset(_ body: ArraySlice<UInt8>) -> Bool {
-        guard body.last == 0xF7 else { return false }
+    static func isReset<Body: BidirectionalCollection>(_ body: Body) -> Bool where Body.Element == UInt8 {
+        guard body.last == 0xF7, body.count <= 10 else { return false }
         let data = Array(body.dropLast())
         func matches(_ pattern: [UInt8?]) -> Bool {
             data.count == pattern.count && zip(data, pattern).allSatisfy { $1 == nil || $0 == $1 }
