@@ -105,7 +105,7 @@ enum CorruptFiles {
 
     /// A small valid SoundFont (about 10 KB) whose one preset has `presetZones` zones all naming
     /// its one instrument of `instrumentZones` zones: preset zones × instrument zones regions
-    /// (issue 17, class 2: 600 × 300 passes the 131072-region limit).
+    /// (issue 17, class 2: 600 × 300 passes the 32768-region limit).
     static func multiplyingZones(presetZones: Int, instrumentZones: Int) -> [UInt8] {
         func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF)] }
         func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16) }

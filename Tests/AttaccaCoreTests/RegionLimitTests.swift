@@ -28,20 +28,20 @@ import Testing
     @Test func zonesMultiplyingPastTheLimitAreRefused() {
         let soundFont = font(presetZones: 600, instrumentZones: 300)  // 180 000 regions, about 10 KB of zones in a file
         let limit = RegionTable.regionLimit(for: soundFont)
-        #expect(limit == 131_072)
+        #expect(limit == 32_768)
         #expect(throws: SynthesizerError.tooManyRegions(count: 180_000, limit: limit)) {
             _ = try RegionTable(soundFont: soundFont)
         }
         #expect(throws: SynthesizerError.tooManyRegions(count: 180_000, limit: limit)) {
             try soundFont.checkSynthesisLimits()
         }
-        #expect(SynthesizerError.tooManyRegions(count: 180_000, limit: limit).description.contains("131072"))
+        #expect(SynthesizerError.tooManyRegions(count: 180_000, limit: limit).description.contains("32768"))
     }
 
     /// Sample data raises the limit by one region per KiB.
     @Test func limitGrowsWithSampleData() {
         let soundFont = SoundFont(presets: [], instruments: [], samples: [], sampleData: Array(repeating: 0, count: 1 << 20))
-        #expect(RegionTable.regionLimit(for: soundFont) == 131_072 + 2048)
+        #expect(RegionTable.regionLimit(for: soundFont) == 32_768 + 2048)
     }
 
     /// Below the limit every pair whose key ranges meet becomes a region; the others cost nothing.

@@ -24,12 +24,12 @@ struct RegionTable: ~Copyable {
     /// Generators a preset zone may not set (SF2 2.04 section 8.5): ignored there.
     static let instrumentOnly: Set<Int> = [0, 1, 2, 3, 4, 12, 41, 43, 44, 45, 46, 47, 50, 53, 54, 57, 58]
 
-    /// Most regions a SoundFont may make: 131072 (about 37 MB of tables) plus one per KiB of
+    /// Most regions a SoundFont may make: 32768 (about 9 MB of tables) plus one per KiB of
     /// sample data. Regions are preset zones crossed with instrument zones, so a few kilobytes
     /// of zones naming one big instrument again and again could ask for gigabytes; real fonts
-    /// stay far below (FluidR3_GM, 141 MB: about 3000).
+    /// stay far below (FluidR3_GM, 141 MB: 18082, where its limit is about 177000).
     static func regionLimit(for soundFont: SoundFont) -> Int {
-        131_072 + soundFont.sampleData.count * 2 / 1024
+        32_768 + soundFont.sampleData.count * 2 / 1024
     }
 
     /// Most modulator entries all regions together may hold (identical lists are shared).
@@ -66,7 +66,6 @@ struct RegionTable: ~Copyable {
         try Self.checkLimits(soundFont)
         let generatorCount = GeneratorType.count
         let modulatorLimit = Self.modulatorLimit(for: soundFont)
-        var regionList: [Region] = []
         var modulatorList: [CompiledModulator] = []
         var starts: [Int] = []
         var counts: [Int] = []
@@ -91,7 +90,8 @@ struct RegionTable: ~Copyable {
         }
         let generatorStorage = UnsafeMutablePointer<Float>.allocate(capacity: max(regionTotal * generatorCount, 1))
         var generatorUsed = 0
-        regionList.reserveCapacity(regionTotal)
+        let regionStorage = UnsafeMutablePointer<Region>.allocate(capacity: max(regionTotal, 1))
+        var regionUsed = 0
         // Regions with the same modulator list (most: the defaults only) share one copy.
         var lastModulators: (offset: Int, list: [CompiledModulator])?
 
@@ -101,7 +101,7 @@ struct RegionTable: ~Copyable {
         for g in Self.instrumentOnly where g < generatorCount { isInstrumentOnly[g] = true }
         let instrumentGlobals = soundFont.instruments.map { $0.globalZone }
         for preset in soundFont.presets {
-            starts.append(regionList.count)
+            starts.append(regionUsed)
             let presetGlobal = preset.globalZone
             for presetZone in preset.zones {
                 guard let instrumentIndex = presetZone.instrumentIndex, instrumentIndex < soundFont.instruments.count else { continue }
@@ -118,6 +118,7 @@ struct RegionTable: ~Copyable {
                     let sampleIndex = zone.sampleIndex ?? -1
                     guard sampleIndex >= 0, sampleIndex < soundFont.samples.count else {
                         generatorStorage.deallocate()
+                        regionStorage.deallocate()
                         throw .invalidSampleReference(instrument: instrument.name, sampleIndex: sampleIndex)
                     }
                     let keys = Self.range(.keyRange, zone, instrumentGlobal)
@@ -158,24 +159,25 @@ struct RegionTable: ~Copyable {
                     } else {
                         guard modulatorList.count + merged.count <= modulatorLimit else {
                             generatorStorage.deallocate()
+                            regionStorage.deallocate()
                             throw .tooManyModulators(limit: modulatorLimit)
                         }
                         modulatorOffset = modulatorList.count
                         modulatorList.append(contentsOf: merged)
                         lastModulators = (modulatorOffset, merged)
                     }
-                    regionList.append(Region(
+                    (regionStorage + regionUsed).initialize(to: Region(
                         keyLow: keyLow, keyHigh: keyHigh, velocityLow: velocityLow, velocityHigh: velocityHigh,
                         sampleIndex: sampleIndex, generatorOffset: generatorOffset,
                         modulatorOffset: modulatorOffset, modulatorCount: merged.count))
+                    regionUsed += 1
                 }
             }
-            counts.append(regionList.count - starts[starts.count - 1])
+            counts.append(regionUsed - starts[starts.count - 1])
         }
 
-        regionCount = regionList.count
-        regions = .allocate(capacity: max(regionCount, 1))
-        regions.initialize(from: regionList, count: regionCount)
+        regionCount = regionUsed
+        regions = regionStorage
         generators = generatorStorage
         modulatorCount = modulatorList.count
         modulators = .allocate(capacity: max(modulatorCount, 1))

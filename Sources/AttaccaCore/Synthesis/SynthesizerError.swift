@@ -18,7 +18,7 @@ public enum SynthesizerError: Error, CustomStringConvertible, Equatable {
             return "instrument \"\(SoundFontError.printable(instrument))\" names sample \(index), which does not exist"
         case .tooManyRegions(let count, let limit):
             return "its presets name their instruments' zones \(count) times, more than the \(limit) regions "
-                + "its size allows (131072 plus one per KiB of sample data)"
+                + "its size allows (32768 plus one per KiB of sample data)"
         case .tooManyModulators(let limit):
             return "its zones' modulators add up to more than the \(limit) entries its size allows"
         }
