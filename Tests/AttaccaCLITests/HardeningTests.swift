@@ -156,6 +156,21 @@ struct HardeningTests {
         #expect(short.errorLines.last?.contains("raise --max-seconds") == true, "\(short.standardError)")
     }
 
+    /// Class 7: the SoundFont truncated while a render plays it: what was cut off plays as
+    /// silence (the mapping raised SIGBUS and killed the process, leaving the `.partial`).
+    @Test func soundFontTruncatedDuringARenderIsSurvived() throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.longNote(seconds: 20), to: "long.mid")
+        let soundFont = try files.write([UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.font))), to: "font.sf2")
+        let out = files.path("out.flac")
+        let run = try SignalledRun(["render", midi, "-o", out, "-s", soundFont, "--tail", "0"])
+        try run.waitForStandardError(containing: "soundfont:")
+        #expect(truncate(soundFont, 4096) == 0)
+        #expect(run.wait() == 0, "\(run.standardError)")
+        #expect(FileManager.default.fileExists(atPath: out))
+    }
+
     /// Class 9: an output name of 254 bytes (NAME_MAX 255) renders; the temporary name is shortened.
     @Test func longOutputNameRenders() throws {
         let files = try TestFiles()

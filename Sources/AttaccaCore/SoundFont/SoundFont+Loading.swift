@@ -3,12 +3,12 @@ import Glibc
 #endif
 
 extension SoundFont {
-    /// Loads a SoundFont file. The whole file is read into memory this object owns and the smpl
-    /// data is used in place there (copied only if the file puts it at an odd offset, where
-    /// `Int16` reads would be misaligned). Not memory-mapped: a file truncated or rewritten while
-    /// it plays would kill the process with SIGBUS; reading costs about 25 ms per 100 MB from the
-    /// page cache. Opened non-blocking and checked to be a regular file first, so a FIFO or a
-    /// device is refused rather than waited on.
+    /// Loads a SoundFont file. The file is memory-mapped read-only and the smpl data is used in
+    /// place (copied only if the file puts it at an odd offset, where `Int16` reads would be
+    /// misaligned); the mapping lives as long as this object. `MappedFileGuard` watches it: if
+    /// the file is truncated while in use, what was cut off reads as zeros instead of killing
+    /// the process with SIGBUS. Opened non-blocking and checked to be a regular file first, so
+    /// a FIFO or a device is refused rather than waited on.
     public convenience init(path: String) throws(SoundFontError) {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
@@ -23,24 +23,16 @@ extension SoundFont {
         let size = Int(status.st_size)
         guard size > 0 else { throw .emptyFile }
         guard size <= Int(UInt32.max) + 8 else { throw .fileTooLarge(size: size) }
-        // 16-byte aligned, so smpl at an even offset is Int16-aligned in place.
-        let base = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-        var done = 0
-        while done < size {
-            let count = pread(fd, base + done, min(size - done, 1 << 30), off_t(done))
-            if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-            guard count > 0 else {
-                let reason = count == 0 ? "the file shrank while it was read" : Self.errorText(errno)
-                base.deallocate()
-                throw .unreadable(path: path, reason: reason)
-            }
-            done += count
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != UnsafeMutableRawPointer(bitPattern: -1) else {
+            throw .unreadable(path: path, reason: Self.errorText(errno))
         }
+        MappedFileGuard.register(base, length: size)
         let parsed: SoundFontParser.Result
         do {
             parsed = try SoundFontParser.parse(UnsafeRawBufferPointer(start: base, count: size))
         } catch {
-            base.deallocate()
+            MappedFileGuard.unregister(base)
+            munmap(base, size)
             throw error
         }
         if parsed.sampleBytes.lowerBound % 2 == 0 {
@@ -51,10 +43,11 @@ extension SoundFont {
                 UnsafeBufferPointer(start: (base + $0.lowerBound).assumingMemoryBound(to: UInt8.self), count: $0.count)
             }
             self.init(info: parsed.info, presets: parsed.presets, instruments: parsed.instruments, samples: parsed.samples,
-                      sampleData: sampleData, sampleData24: sampleData24, storage: .allocated(base, nil))
+                      sampleData: sampleData, sampleData24: sampleData24, storage: .mapped(base, size))
         } else {
             let copy = Self.copySampleData(parsed, from: UnsafeRawPointer(base))
-            base.deallocate()
+            MappedFileGuard.unregister(base)
+            munmap(base, size)
             self.init(info: parsed.info, presets: parsed.presets, instruments: parsed.instruments, samples: parsed.samples,
                       sampleData: copy.sampleData, sampleData24: copy.sampleData24, storage: copy.storage)
         }
