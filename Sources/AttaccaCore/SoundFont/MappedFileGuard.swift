@@ -53,6 +53,7 @@ enum MappedFileGuard {
     private static func installIfNeeded() {
         guard !installed else { return }
         installed = true
+        _ = slots  // initialized here, never first in the handler
         pageSize = UInt(max(sysconf(Int32(_SC_PAGESIZE)), 4096))
         var action = sigaction()
         action.__sigaction_handler.sa_sigaction = { signal, info, context in
