@@ -59,7 +59,10 @@ public struct AudioFileWriter: ~Copyable {
 
         let slash = target.lastIndex(of: "/")
         let folder = slash.map { String(target[...$0]) } ?? ""
-        let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
+        var name = slash.map { String(target[target.index(after: $0)...]) } ?? target
+        // The temporary name adds up to 22 bytes (".", ".<pid>-<n>.partial"); a name near
+        // NAME_MAX (255 bytes) is shortened for it, whole characters at a time.
+        while name.utf8.count > 255 - 22 { name.removeLast() }
         // A fresh name: another writer (in this process or another) may be writing the same output.
         var temporaryPath = ""
         var descriptor: Int32 = -1

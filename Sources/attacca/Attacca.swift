@@ -13,6 +13,7 @@ struct Attacca: ParsableCommand {
     /// for errors while running, ArgumentParser's own code (64) for bad arguments. Help and
     /// version requests print as usual.
     static func main() {
+        StandardDescriptors.ensureOpen()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -12,10 +12,10 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "The synthesizer: native or fluidsynth.")
     var engine: EngineKind = .native
 
-    @Option(help: "Most voices sounding at once (1...4096).")
+    @Option(parsing: .unconditional, help: "Most voices sounding at once (1...4096).")
     var polyphony: Int = 256
 
-    @Option(name: [.short, .long], help: ArgumentHelp(
+    @Option(name: [.short, .long], parsing: .unconditional, help: ArgumentHelp(
         "Output gain, as FluidSynth's synth.gain (0...10; FluidSynth's own default is 0.2).", valueName: "gain"))
     var gain: Float = EngineOptions.defaultGain
 
@@ -70,7 +70,14 @@ struct EngineOptions: ParsableArguments {
             settings.reverb = effects.reverbSettings
             settings.chorus = effects.chorusSettings
             settings.interpolation = interpolation
-            var synthesizer = try Synthesizer(soundFont: choice.load(), settings: settings)
+            let soundFont = try choice.load()
+            var synthesizer: Synthesizer
+            do {
+                synthesizer = try Synthesizer(soundFont: soundFont, settings: settings)
+            } catch {
+                if case .file(let path, _) = choice { throw CommandFailure("'\(path)': \(error)") }
+                throw error
+            }
             StandardError.write(choice.announcement)
             return try visitor.visit(&synthesizer)
         case .fluidsynth:

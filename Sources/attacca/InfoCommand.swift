@@ -57,7 +57,7 @@ struct InfoCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(value), as: UTF8.self))
+            print(SoundFontSummary.escapedJSON(String(decoding: try encoder.encode(value), as: UTF8.self)))
         } else if let summary = value as? SoundFontSummary {
             print(summary.text, terminator: "")
         }

@@ -1,25 +1,33 @@
 import Glibc
 
-/// Turns SIGINT and SIGTERM into a flag the render loop polls, so an interrupted render stops
-/// between blocks and removes its temporary file instead of leaving it behind. SIGXFSZ (file size
-/// limit reached) is ignored so the write fails with EFBIG and is reported like a full disk.
+/// Turns the signals that end a session (INT, TERM, HUP: the terminal went away, QUIT, PIPE: a
+/// reader of our output went away) into a flag the render and play loops poll, so the process
+/// stops between blocks and removes its temporary file instead of leaving hundreds of MB
+/// behind. SIGXFSZ (file size limit reached) is ignored so the write fails with EFBIG and is
+/// reported like a full disk.
 enum InterruptFlag {
     nonisolated(unsafe) private static var raised: sig_atomic_t = 0
 
+    /// The signals handled.
+    static let stopSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE]
+
     static var isRaised: Bool { raised != 0 }
+
+    /// The signal that raised the flag (0 if none).
+    static var signalNumber: Int32 { Int32(raised) }
 
     static func install() {
         raised = 0  // initializes the global before any handler can touch it
-        let handler: @convention(c) (Int32) -> Void = { _ in InterruptFlag.raised = 1 }
-        signal(SIGINT, handler)
-        signal(SIGTERM, handler)
+        let handler: @convention(c) (Int32) -> Void = { number in
+            if InterruptFlag.raised == 0 { InterruptFlag.raised = sig_atomic_t(number) }  // the first one counts
+        }
+        for number in stopSignals { signal(number, handler) }
         signal(SIGXFSZ, SIG_IGN)
         // A parent may have left them blocked (Foundation's Process does): then they would stay
         // pending and Ctrl-C would do nothing.
         var signals = sigset_t()
         sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
+        for number in stopSignals { sigaddset(&signals, number) }
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 }

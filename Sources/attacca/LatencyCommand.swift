@@ -37,7 +37,7 @@ struct LatencyCommand: ParsableCommand {
     @Flag(help: "Clear the player's figures first (start a new measurement).")
     var reset = false
 
-    @Option(help: ArgumentHelp("Seconds between updates on a terminal.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between updates on a terminal.", valueName: "seconds"))
     var interval: Double = 0.5
 
     @Flag(help: "Measure by loopback: send notes to --target and capture its output from --capture.")
@@ -49,28 +49,28 @@ struct LatencyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Loopback: the capture device the synthesizer's output reaches.", valueName: "name"))
     var capture: String = "hw:Loopback,1,0"
 
-    @Option(help: "Loopback: notes to measure.")
+    @Option(parsing: .unconditional, help: "Loopback: notes to measure.")
     var notes: Int = 40
 
-    @Option(help: ArgumentHelp("Loopback: capture period in frames (snd-aloop on a timer source: the clock's period).", valueName: "frames"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: capture period in frames (snd-aloop on a timer source: the clock's period).", valueName: "frames"))
     var period: Int = 64
 
-    @Option(name: [.short, .long], help: "Loopback: sample rate in Hz.")
+    @Option(name: [.short, .long], parsing: .unconditional, help: "Loopback: sample rate in Hz.")
     var rate: Int = 48000
 
-    @Option(help: ArgumentHelp("Loopback: the target's period and period count, for the floor the report states.", valueName: "frames"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: the target's period and period count, for the floor the report states.", valueName: "frames"))
     var targetPeriod: Int = 64
 
-    @Option(help: ArgumentHelp("Loopback: the target's periods in its buffer.", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: the target's periods in its buffer.", valueName: "count"))
     var targetPeriods: Int = 2
 
-    @Option(help: ArgumentHelp("Loopback: onset threshold in dBFS.", valueName: "dB"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: onset threshold in dBFS.", valueName: "dB"))
     var threshold: Double = -60
 
-    @Option(help: ArgumentHelp("Loopback: the MIDI key played (velocity 127), or keys played in turn (60-71).", valueName: "key"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: the MIDI key played (velocity 127), or keys played in turn (60-71).", valueName: "key"))
     var key: String = "60"
 
-    @Option(help: ArgumentHelp("Loopback: a program change sent first (0...127).", valueName: "program"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: a program change sent first (0...127).", valueName: "program"))
     var program: Int?
 
     @Option(help: ArgumentHelp("Loopback: how notes are sent: sequencer (direct, unscheduled, from a second client), queue (scheduled on the sender's queue, as aplaymidi), rawmidi (bytes into --rawmidi, as a keyboard).", valueName: "kind"))
@@ -79,10 +79,10 @@ struct LatencyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Loopback: the raw MIDI port for --input rawmidi; the target must listen to its sequencer client.", valueName: "device"))
     var rawmidi: String = "hw:VirMIDI,0"
 
-    @Option(help: ArgumentHelp("Loopback: how long each note is held after its onset (0: released as soon as heard).", valueName: "ms"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Loopback: how long each note is held after its onset (0: released as soon as heard).", valueName: "ms"))
     var hold: Int = 60
 
-    @Option(help: "Loopback: the MIDI channel (1...16; 10 plays the drum kit).")
+    @Option(parsing: .unconditional, help: "Loopback: the MIDI channel (1...16; 10 plays the drum kit).")
     var channel: Int = 1
 
     func validate() throws {

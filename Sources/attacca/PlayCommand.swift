@@ -21,13 +21,13 @@ struct PlayCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("ALSA PCM device: hw:0,0, hw:CARD=...,DEV=..., plughw:..., default, null.", valueName: "name"))
     var device: String = "default"
 
-    @Option(help: ArgumentHelp("Frames per period (16...8192).", valueName: "frames"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Frames per period (16...8192).", valueName: "frames"))
     var period: Int = 64
 
-    @Option(help: ArgumentHelp("Periods in the device buffer (2...64).", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Periods in the device buffer (2...64).", valueName: "count"))
     var periods: Int = 2
 
-    @Option(name: [.short, .long], help: "Sample rate in Hz (8000...192000).")
+    @Option(name: [.short, .long], parsing: .unconditional, help: "Sample rate in Hz (8000...192000; 96000 with fluidsynth).")
     var rate: Int = 48000
 
     @Option(help: ArgumentHelp("Sample format: S16, S24, S24_3, S32 or FLOAT (default: the best the device takes).", valueName: "format"))
@@ -39,7 +39,7 @@ struct PlayCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Connect every hardware MIDI source, including ones plugged in later.")
     var autoConnect = true
 
-    @Option(help: ArgumentHelp("SCHED_FIFO priority of the audio thread (1...99).", valueName: "priority"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("SCHED_FIFO priority of the audio thread (1...99).", valueName: "priority"))
     var priority: Int32 = 70
 
     @Option(help: ArgumentHelp("Event placement: lowest (each note as early as it can sound, up to a period of jitter) or constant (one period after its arrival, no jitter).", valueName: "mode"))
@@ -63,6 +63,9 @@ struct PlayCommand: ParsableCommand {
         guard (16...8192).contains(period) else { throw ValidationError("--period must be between 16 and 8192 frames, not \(period)") }
         guard (2...64).contains(periods) else { throw ValidationError("--periods must be between 2 and 64, not \(periods)") }
         guard (8000...192_000).contains(rate) else { throw ValidationError("--rate must be between 8000 and 192000 Hz, not \(rate)") }
+        if engineOptions.engine == .fluidsynth && rate > 96_000 {
+            throw ValidationError("--rate must be between 8000 and 96000 Hz with --engine fluidsynth, not \(rate)")
+        }
         guard (1...99).contains(priority) else { throw ValidationError("--priority must be between 1 and 99, not \(priority)") }
         if device.isEmpty { throw ValidationError("--device needs a name (see 'attacca devices')") }
         if let format, PCMFormat(name: format) == nil {
@@ -156,8 +159,7 @@ struct PlayCommand: ParsableCommand {
     private static func unblockStopSignals() {
         var signals = sigset_t()
         sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
+        for number in InterruptFlag.stopSignals { sigaddset(&signals, number) }
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 

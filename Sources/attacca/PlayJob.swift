@@ -112,7 +112,11 @@ struct PlayJob: EngineVisitor {
                 status.finish()
             }
         }
-        let events = midiFile?.events ?? []
+        // The file's events, decoded as they come due; `upcoming` is the next one.
+        var events = midiFile?.makeEventIterator()
+        var upcoming = events?.next()
+        // A sysex gathered from the file's pieces, waiting for room on the queue, and the event after it.
+        var pendingSysex: (bytes: [UInt8], after: MidiFile.Event?)?
         let start = MonotonicClock.now() + 2 * request.periodNanoseconds
         // With a sequencer, the file's events are scheduled on Attacca's queue (a little ahead)
         // and come back through its input port at their time, as a keyboard's would: `start`
@@ -121,7 +125,6 @@ struct PlayJob: EngineVisitor {
             sequencer.pointee.queueNanoseconds().map { $0 + start - MonotonicClock.now() }
         }
         let fileEnd = start + Self.nanoseconds(midiFile?.duration ?? 0)
-        var next = 0
         var lastStatus: Int64 = 0
         let statusInterval: Int64 = StandardError.isTerminal ? 200_000_000 : 1_000_000_000
         var received = 0
@@ -160,26 +163,28 @@ struct PlayJob: EngineVisitor {
             // The file's events: scheduled up to `scheduleAhead` ahead, or, without a queue,
             // those that are due, stamped with their own time (exact placement).
             var poolFull = false
-            while next < events.count {
-                let offset = Self.nanoseconds(events[next].time)
+            while let event = upcoming {
+                let offset = Self.nanoseconds(event.time)
                 if let sequencer, let queueTimeOfStart = queueStart {
                     if start + offset > now + Self.scheduleAheadNanoseconds { break }
-                    // A sysex goes as one sequencer event: its pieces up to the one holding F7.
-                    var last = next
                     let code: Int32
-                    if events[next].message.isSysexPiece {
-                        var bytes: [UInt8] = []
-                        while last < events.count && events[last].message.isSysexPiece {
-                            let piece = events[last].message
-                            bytes += [piece.data1, piece.data2]
-                            last += 1
-                            if piece.data1 == 0xF7 || piece.data2 == 0xF7 { break }
+                    if event.message.isSysexPiece {
+                        // A sysex goes as one sequencer event: its pieces up to the one holding
+                        // F7, gathered once and kept until the kernel takes them.
+                        if pendingSysex == nil {
+                            var bytes: [UInt8] = []
+                            var current: MidiFile.Event? = event
+                            while let piece = current, piece.message.isSysexPiece {
+                                bytes += [piece.message.data1, piece.message.data2]
+                                current = events?.next()
+                                if piece.message.data1 == 0xF7 || piece.message.data2 == 0xF7 { break }
+                            }
+                            if let end = bytes.firstIndex(of: 0xF7) { bytes.removeSubrange((end + 1)...) }
+                            pendingSysex = (bytes, current)
                         }
-                        last -= 1
-                        if let end = bytes.firstIndex(of: 0xF7) { bytes.removeSubrange((end + 1)...) }
-                        code = sequencer.pointee.scheduleSysexToSelf(bytes, atQueueNanoseconds: queueTimeOfStart + offset)
+                        code = sequencer.pointee.scheduleSysexToSelf(pendingSysex!.bytes, atQueueNanoseconds: queueTimeOfStart + offset)
                     } else {
-                        code = sequencer.pointee.scheduleToSelf(events[next].message, atQueueNanoseconds: queueTimeOfStart + offset)
+                        code = sequencer.pointee.scheduleToSelf(event.message, atQueueNanoseconds: queueTimeOfStart + offset)
                     }
                     if code == -EAGAIN { poolFull = true; break }  // the kernel's pool is full: the rest on a later turn
                     if code < 0 {
@@ -187,16 +192,26 @@ struct PlayJob: EngineVisitor {
                         StandardError.write("attacca: warning: cannot schedule the MIDI file on the sequencer queue "
                             + "(\(ALSAError(code: code, call: "snd_seq_event_output_direct").reason)); playing it without the queue")
                         queueStart = nil
+                        if let sysex = pendingSysex {
+                            // Its pieces go straight to the ring, like every event from here on.
+                            for piece in MidiMessage.sysex(sysex.bytes) { deliver(RingEvent(message: piece, arrivalNanoseconds: start + offset)) }
+                            upcoming = sysex.after
+                            pendingSysex = nil
+                        }
                         continue
                     }
-                    next = last
+                    if let sysex = pendingSysex {
+                        upcoming = sysex.after
+                        pendingSysex = nil
+                        continue
+                    }
                 } else {
                     if start + offset > now { break }
-                    deliver(RingEvent(message: events[next].message, arrivalNanoseconds: start + offset))
+                    deliver(RingEvent(message: event.message, arrivalNanoseconds: start + offset))
                 }
-                next += 1
+                upcoming = events?.next()
             }
-            if midiFile != nil && next == events.count && now >= fileEnd {
+            if midiFile != nil && upcoming == nil && now >= fileEnd {
                 let quietNow = monitor.voices == 0 && monitor.periods > 0 && !hasEffects
                 if quietNow || now >= fileEnd + Self.nanoseconds(tailSeconds) { break }
             }
@@ -211,10 +226,10 @@ struct PlayJob: EngineVisitor {
             // Sleep until the next file event is due (or due to be scheduled), at most 10 ms
             // (signals and status stay responsive).
             var wait: Int64 = 10_000_000
-            if next < events.count {
+            if let event = upcoming {
                 let ahead = queueStart == nil ? 0 : Self.scheduleAheadNanoseconds
                 // A full pool frees as the queue plays: 1 ms, not a spin (this thread is real-time).
-                wait = min(wait, max(start + Self.nanoseconds(events[next].time) - ahead - now, poolFull ? 1_000_000 : 0))
+                wait = min(wait, max(start + Self.nanoseconds(event.time) - ahead - now, poolFull ? 1_000_000 : 0))
             }
             if let sequencer {
                 sequencer.pointee.receive(

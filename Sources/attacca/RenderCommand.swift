@@ -24,13 +24,13 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var engineOptions: EngineOptions
 
-    @Option(name: [.short, .long], help: "Sample rate in Hz (8000...192000).")
+    @Option(name: [.short, .long], parsing: .unconditional, help: "Sample rate in Hz (8000...192000; 96000 with fluidsynth).")
     var rate: Int = 48000
 
     @Option(help: "File format: wav or flac (default: from the output's extension).")
     var format: AudioFileFormat?
 
-    @Option(name: .customLong("bit-depth"), help: "Bits per sample: 16 or 24 (WAV or FLAC), 32 (float WAV).")
+    @Option(name: .customLong("bit-depth"), parsing: .unconditional, help: "Bits per sample: 16 or 24 (WAV or FLAC), 32 (float WAV).")
     var bitDepth: Int = 16
 
     @Option(help: ArgumentHelp(
@@ -38,8 +38,17 @@ struct RenderCommand: ParsableCommand {
         valueName: "on|off"))
     var dither: Switch = .on
 
-    @Option(help: ArgumentHelp("Longest release tail after the last event, in seconds (0...60).", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Longest release tail after the last event, in seconds (0...60).", valueName: "seconds"))
     var tail: Double = 2
+
+    @Option(name: .customLong("max-seconds"), parsing: .unconditional, help: ArgumentHelp(
+        "Longest render accepted, in seconds: a MIDI file lasting longer is refused before anything is written.",
+        valueName: "seconds"))
+    var maxSeconds: Double = RenderCommand.defaultMaxSeconds
+
+    /// 24 hours: a few bytes of tempo and delta time can ask for a million hours of audio, which
+    /// FLAC (unlike WAV with its 4 GiB) would render for ever.
+    static let defaultMaxSeconds: Double = 86_400
 
     /// The container: `--format`, else the output's extension.
     var resolvedFormat: AudioFileFormat? { format ?? AudioFileFormat(path: output) }
@@ -57,6 +66,12 @@ struct RenderCommand: ParsableCommand {
         if output.isEmpty { throw ValidationError("--output needs a file name") }
         guard (8000...192_000).contains(rate) else {
             throw ValidationError("--rate must be between 8000 and 192000 Hz, not \(rate)")
+        }
+        if engineOptions.engine == .fluidsynth && rate > 96_000 {
+            throw ValidationError("--rate must be between 8000 and 96000 Hz with --engine fluidsynth, not \(rate)")
+        }
+        guard maxSeconds.isFinite, maxSeconds > 0 else {
+            throw ValidationError("--max-seconds must be a number of seconds above 0, not \(maxSeconds)")
         }
         guard tail.isFinite, (0...60).contains(tail) else {
             throw ValidationError("--tail must be between 0 and 60 seconds, not \(tail)")
@@ -85,6 +100,14 @@ struct RenderCommand: ParsableCommand {
             + "a WAV file can hold (\(hours(limitSeconds))); render it to FLAC")
     }
 
+    /// Every format: a render longer than --max-seconds is refused, saying how to allow it.
+    func checkLength(seconds: Double) throws {
+        guard !(seconds <= maxSeconds) else { return }
+        let hours = { (value: Double) in value < 1e6 ? String(format: "%.1f hours", value / 3600) : String(format: "%.2g hours", value / 3600) }
+        throw CommandFailure("'\(midiFile)' lasts \(hours(seconds)), more than the \(hours(maxSeconds)) of --max-seconds "
+            + "\(String(format: "%g", maxSeconds)); raise --max-seconds to render it")
+    }
+
     func run() throws {
         let midi: MidiFile
         do {
@@ -96,6 +119,7 @@ struct RenderCommand: ParsableCommand {
             }
         }
         try checkWAVSize(seconds: midi.duration + tail)
+        try checkLength(seconds: midi.duration + tail)
         InterruptFlag.install()
         let file = AudioFileOutput(try AudioFileWriter(path: output, format: resolvedFormat ?? .wav, sampleRate: rate,
                                                        sampleFormat: sampleFormat))
@@ -107,7 +131,7 @@ struct RenderCommand: ParsableCommand {
             print(result.summary)
         } catch is RenderInterrupted {
             StandardError.write("attacca: error: interrupted; nothing was written to '\(output)'")
-            throw ExitCode(130)
+            throw ExitCode(128 + InterruptFlag.signalNumber)
         }
     }
 }

@@ -98,6 +98,18 @@ enum SoundFontChoice: Equatable {
     /// Parses the SoundFont at `path`, decoding SF3 samples; errors about the content name the file.
     static func load(path: String) throws -> SoundFont { try loadMeasured(path: path).soundFont }
 
+    /// The file read, an SF3's samples left compressed; errors name the file.
+    static func parse(path: String) throws -> SoundFont {
+        do {
+            return try SoundFont(path: path)
+        } catch {
+            switch error {
+            case .fileNotFound, .unreadable: throw error
+            default: throw CommandFailure("'\(path)': \(error)")
+            }
+        }
+    }
+
     /// What decoding an SF3's Ogg Vorbis samples cost at load.
     struct DecodeCost {
         var milliseconds: Double
@@ -107,15 +119,7 @@ enum SoundFontChoice: Equatable {
 
     /// `load(path:)`, also saying what SF3 decoding cost (nil for an SF2).
     static func loadMeasured(path: String) throws -> (soundFont: SoundFont, decode: DecodeCost?) {
-        let parsed: SoundFont
-        do {
-            parsed = try SoundFont(path: path)
-        } catch {
-            switch error {
-            case .fileNotFound, .unreadable: throw error
-            default: throw CommandFailure("'\(path)': \(error)")
-            }
-        }
+        let parsed = try parse(path: path)
         guard parsed.hasCompressedSamples else { return (parsed, nil) }
         let clock = ContinuousClock()
         let start = clock.now
@@ -138,7 +142,10 @@ enum SoundFontChoice: Equatable {
                               interpolation: Int = 4) throws -> FluidSynthEngine {
         switch self {
         case .file(let path, _):
-            try Self.checkReadable(path)
+            // FluidSynth plays fonts Attacca's reader refuses (sample points past the data, end
+            // before start) and hangs on fonts whose zones multiply into millions of regions:
+            // the native reader and the synthesizer's limits judge the file first.
+            try Self.checkSynthesisLimits(try Self.parse(path: path), path: path)
             return try FluidSynthEngine(soundFonts: [(path, 0)], sampleRate: sampleRate, polyphony: polyphony, gain: gain,
                                         reverb: reverb, chorus: chorus, bankSelect: bankSelect, interpolation: interpolation)
         case .embedded:
@@ -147,27 +154,19 @@ enum SoundFontChoice: Equatable {
             return try FluidSynthEngine(soundFonts: [(path, 0)], sampleRate: sampleRate, polyphony: polyphony, gain: gain,
                                         reverb: reverb, chorus: chorus, bankSelect: bankSelect, interpolation: interpolation)
         case .stack(let fonts):
-            for font in fonts { try Self.checkReadable(font.path) }
+            for font in fonts { try Self.checkSynthesisLimits(try Self.parse(path: font.path), path: font.path) }
             return try FluidSynthEngine(soundFonts: fonts.map { ($0.path, $0.bankOffset) }, sampleRate: sampleRate,
                                         polyphony: polyphony, gain: gain, reverb: reverb, chorus: chorus,
                                         bankSelect: bankSelect, interpolation: interpolation)
         }
     }
 
-    /// FluidSynth says only "does not exist or insufficient permissions" when it cannot open a
-    /// file: open it first, so a missing, unreadable or non-regular file gets the same line as
-    /// with the native engine.
-    static func checkReadable(_ path: String) throws(SoundFontError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT { throw .fileNotFound(path: path) }
-            throw .unreadable(path: path, reason: String(cString: strerror(code)))
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-            throw .unreadable(path: path, reason: "not a regular file")
+    /// The synthesizer's limits on a loaded font, failing with a line that names the file.
+    static func checkSynthesisLimits(_ soundFont: SoundFont, path: String) throws {
+        do {
+            try soundFont.checkSynthesisLimits()
+        } catch {
+            throw CommandFailure("'\(path)': \(error)")
         }
     }
 

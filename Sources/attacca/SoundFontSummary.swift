@@ -59,21 +59,57 @@ struct SoundFontSummary: Encodable {
         sampleDataBytes = soundFont.sampleData.count * 2 + (soundFont.sampleData24?.count ?? 0)
     }
 
+    /// Control characters (C0, DEL, C1: ESC sequences, CSI) and bidirectional overrides from
+    /// the file, written as `\u{1B}` so the terminal shows them instead of obeying them.
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || (0x202A...0x202E).contains(scalar.value)
+            || (0x2066...0x2069).contains(scalar.value)
+    }
+
+    /// JSON text with every character `isUnsafe` as a `\uXXXX` escape (JSONEncoder leaves DEL,
+    /// C1 and the bidi controls raw): the same strings, safe on a terminal. A raw newline can
+    /// only be the pretty-printer's (the encoder escapes those in strings), so it stays.
+    static func escapedJSON(_ json: String) -> String {
+        var result = ""
+        for scalar in json.unicodeScalars {
+            if isUnsafe(scalar) && scalar != "\n" {
+                let hex = String(scalar.value, radix: 16, uppercase: false)
+                result += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
     var text: String {
-        var lines = ["file: \(path)", "name: \(name)", "version: \(version) (\(soundEngine))"]
+        let name = Self.escaped(self.name), soundEngine = Self.escaped(self.soundEngine)
+        var lines = ["file: \(Self.escaped(path))", "name: \(name)", "version: \(version) (\(soundEngine))"]
         let optional: [(String, String?)] = [
             ("rom", romName), ("created", creationDate), ("engineers", engineers), ("product", product),
             ("copyright", copyright), ("comment", comment), ("software", software),
         ]
         for (label, value) in optional {
             if let value, !value.isEmpty {
-                lines.append("\(label): \(value.split(whereSeparator: \.isNewline).joined(separator: " "))")
+                lines.append("\(label): \(Self.escaped(value.split(whereSeparator: \.isNewline).joined(separator: " ")))")
             }
         }
         lines.append("presets: \(presets.count)")
         lines.append("  bank  program  name")
         for preset in presets {
-            lines.append("  " + Self.rightAligned(preset.bank, 4) + "  " + Self.rightAligned(preset.program, 7) + "  " + preset.name)
+            lines.append("  " + Self.rightAligned(preset.bank, 4) + "  " + Self.rightAligned(preset.program, 7) + "  " + Self.escaped(preset.name))
         }
         lines.append("instruments: \(instrumentCount)")
         lines.append("samples: \(sampleCount)")

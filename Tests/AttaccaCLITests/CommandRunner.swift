@@ -37,8 +37,14 @@ struct CommandRunner {
     /// Runs `attacca arguments…`; with `fileSizeLimitBlocks`, under `ulimit -f` (512-byte blocks)
     /// to make writes fail the way a full disk does; with `asNobody`, as user `nobody` (setpriv).
     /// `environment` entries are added to (or replace) the test's own.
+    /// Runs a /bin/sh `script` in which `$0` is the attacca binary (for pipes and redirections).
+    static func runShell(_ script: String) throws -> Output {
+        guard let executable else { throw CocoaError(.fileNoSuchFile) }
+        return try run([], shell: ["-c", script, executable.path])
+    }
+
     static func run(_ arguments: [String], fileSizeLimitBlocks: Int? = nil, asNobody: Bool = false,
-                    environment: [String: String] = [:]) throws -> Output {
+                    environment: [String: String] = [:], shell: [String]? = nil) throws -> Output {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attacca-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -49,7 +55,10 @@ struct CommandRunner {
         let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
 
         let process = Process()
-        if let blocks = fileSizeLimitBlocks {
+        if let shell {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = shell
+        } else if let blocks = fileSizeLimitBlocks {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -f \(blocks); exec \"$0\" \"$@\"", executable.path] + arguments
         } else if asNobody {

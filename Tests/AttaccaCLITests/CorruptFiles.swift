@@ -9,7 +9,7 @@ enum CorruptFiles {
 
     enum SoundFontCase: String, CaseIterable, CustomStringConvertible {
         case truncated, wrongMagic, empty, oversized, declaresMoreThanItHolds, sampleBeyondData, indexBeyondRecords
-        case folder, missing
+        case folder, missing, sampleEndBeforeStart, hugeSampleCount, zonesMultiplying, fifo
         var description: String { rawValue }
     }
 
@@ -49,6 +49,20 @@ enum CorruptFiles {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
             return path
         case .missing: return files.path("missing.sf2")
+        case .sampleEndBeforeStart:
+            let shdr = try offset(of: "shdr", in: good) + 8
+            store32(UInt32(littleEndian32(good, shdr + 20)) + 10, at: shdr + 20, in: &bytes)
+            store32(UInt32(littleEndian32(good, shdr + 20)), at: shdr + 24, in: &bytes)
+        case .hugeSampleCount:
+            // The shdr chunk claims 4 GiB of records.
+            let shdr = try offset(of: "shdr", in: good)
+            store32(0xFFFF_FFF0, at: shdr + 4, in: &bytes)
+        case .zonesMultiplying:
+            return try files.write(multiplyingZones(presetZones: 600, instrumentZones: 300), to: "multiplying.sf2")
+        case .fifo:
+            let path = files.path("fifo.sf2")
+            guard mkfifo(path, 0o644) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            return path
         }
         return try files.write(bytes, to: "\(kind).sf2")
     }
@@ -88,6 +102,43 @@ enum CorruptFiles {
         return Array("MThd".utf8) + [0, 0, 0, 6, 0, 0, 0, 1, 0, 1] + Array("MTrk".utf8)
             + [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)] + track
     }
+
+    /// A small valid SoundFont (about 10 KB) whose one preset has `presetZones` zones all naming
+    /// its one instrument of `instrumentZones` zones: preset zones × instrument zones regions
+    /// (issue 17, class 2: 600 × 300 passes the 32768-region limit).
+    static func multiplyingZones(presetZones: Int, instrumentZones: Int) -> [UInt8] {
+        func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF)] }
+        func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16) }
+        func name(_ s: String) -> [UInt8] { Array(s.utf8.prefix(20)) + Array(repeating: 0, count: 20 - min(s.utf8.count, 20)) }
+        func chunk(_ id: String, _ body: [UInt8]) -> [UInt8] { Array(id.utf8) + u32(body.count) + body + (body.count % 2 == 1 ? [0] : []) }
+        var pbag: [UInt8] = [], pgen: [UInt8] = []
+        for zone in 0...presetZones { pbag += u16(zone) + u16(0) }
+        for _ in 0..<presetZones { pgen += u16(41) + u16(0) }  // instrument 0
+        pgen += [0, 0, 0, 0]
+        var ibag: [UInt8] = [], igen: [UInt8] = []
+        for zone in 0...instrumentZones { ibag += u16(2 * zone) + u16(0) }
+        for zone in 0..<instrumentZones { igen += u16(43) + u16((zone % 128) << 8 | zone % 128) + u16(53) + u16(0) }
+        igen += [0, 0, 0, 0]
+        let phdr = name("Many") + u16(0) + u16(0) + u16(0) + Array(repeating: 0, count: 12)
+            + name("EOP") + u16(0) + u16(0) + u16(presetZones) + Array(repeating: 0, count: 12)
+        let inst = name("Big") + u16(0) + name("EOI") + u16(instrumentZones)
+        let shdr = name("S") + u32(0) + u32(100) + u32(10) + u32(90) + u32(44100) + [60, 0] + u16(0) + u16(1)
+            + name("EOS") + Array(repeating: 0, count: 26)
+        let smpl = (0..<146).flatMap { u16(($0 * 300) & 0x7FFF) }
+        let pdta = chunk("phdr", phdr) + chunk("pbag", pbag) + chunk("pmod", Array(repeating: 0, count: 10)) + chunk("pgen", pgen)
+            + chunk("inst", inst) + chunk("ibag", ibag) + chunk("imod", Array(repeating: 0, count: 10)) + chunk("igen", igen)
+            + chunk("shdr", shdr)
+        let body = Array("sfbk".utf8) + chunk("LIST", Array("INFO".utf8) + chunk("ifil", u16(2) + u16(1)) + chunk("INAM", Array("Many\0\0".utf8)))
+            + chunk("LIST", Array("sdta".utf8) + chunk("smpl", smpl)) + chunk("LIST", Array("pdta".utf8) + pdta)
+        return chunk("RIFF", body)
+    }
+
+    private static func littleEndian32(_ bytes: [UInt8], _ at: Int) -> Int {
+        Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+    }
+
+    /// The offset of the first `id` in `bytes`.
+    static func find(_ id: String, in bytes: [UInt8]) throws -> Int { try offset(of: id, in: bytes) }
 
     private static func offset(of id: String, in bytes: [UInt8]) throws -> Int {
         guard let range = Data(bytes).range(of: Data(id.utf8)) else { throw CocoaError(.fileReadCorruptFile) }

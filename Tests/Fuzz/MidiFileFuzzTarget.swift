@@ -25,7 +25,8 @@ enum MidiFileFuzzPlay {
     /// What the parsed file promises about itself.
     static func check(_ file: MidiFile, size: Int) {
         precondition(file.format == 0 || file.format == 1, "format \(file.format)")
-        precondition(file.events.count <= size, "\(file.events.count) events from \(size) bytes")
+        precondition(file.eventCount <= size, "\(file.eventCount) events from \(size) bytes")
+        precondition(file.events.count == file.eventCount, "\(file.events.count) events, eventCount \(file.eventCount)")
         precondition(file.duration.isFinite && file.duration >= 0, "duration \(file.duration)")
         switch file.division {
         case .ticksPerQuarterNote(let ticks): precondition(ticks > 0 && file.resolution == ticks)
@@ -62,7 +63,7 @@ enum MidiFileFuzzPlay {
             engine.beginBlock(frameCount: frames)
             let more = sequencer.render(&engine, left: engine.left, right: engine.right, frameCount: frames)
             engine.endBlock()
-            precondition(sequencer.eventsSent >= sent && sequencer.eventsSent <= file.events.count, "events sent \(sequencer.eventsSent)")
+            precondition(sequencer.eventsSent >= sent && sequencer.eventsSent <= file.eventCount, "events sent \(sequencer.eventsSent)")
             precondition(engine.messagesReceived == sequencer.eventsSent, "\(engine.messagesReceived) messages, \(sequencer.eventsSent) sent")
             precondition(more == !sequencer.isFinished)
             sent = sequencer.eventsSent

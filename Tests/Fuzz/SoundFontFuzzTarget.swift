@@ -13,7 +13,7 @@ import Glibc
 public func soundFontFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []
     let viaBytes = Result { () throws(SoundFontError) in try SoundFont(bytes: bytes) }
-    // The path a user's file takes: mmap, smpl used in place (or copied when at an odd offset).
+    // The path a user's file takes: read into memory, smpl used in place (or copied when at an odd offset).
     // It must agree with the in-memory load on every input.
     let viaPath = SoundFontFuzzFile.shared.load(bytes)
     switch (viaBytes, viaPath) {

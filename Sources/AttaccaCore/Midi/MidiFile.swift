@@ -26,37 +26,54 @@ public struct MidiFile: Sendable {
     public let division: Division
     /// Ticks per quarter note; 0 for SMPTE-timed files (see `division`).
     public let resolution: Int
-    /// All tracks' channel messages, sorted by tick, then track, then order in the track.
-    public let events: [Event]
-    /// Set Tempo events of all tracks in the order they take effect.
-    public let tempoChanges: [TempoChange]
+    /// Channel messages (and resets) in all tracks.
+    public let eventCount: Int
     /// Seconds to the latest event of any track, End of Track included.
     public let duration: Double
 
-    /// Parses a file in memory.
+    /// The file's bytes, decoded again by each `EventIterator`.
+    private let bytes: [UInt8]
+    private let readers: [MidiTrackReader]
+
+    /// All tracks' channel messages, sorted by tick, then track, then order in the track, as
+    /// one array (built on each call: for a whole file at once, iterate `makeEventIterator()`,
+    /// which holds nothing per event).
+    public var events: [Event] {
+        var result: [Event] = []
+        result.reserveCapacity(eventCount)
+        var iterator = makeEventIterator()
+        while let event = iterator.next() { result.append(event) }
+        return result
+    }
+
+    /// Set Tempo events of all tracks in the order they take effect.
+    public var tempoChanges: [TempoChange] {
+        var result: [TempoChange] = []
+        var iterator = makeEventIterator()
+        while let change = iterator.nextTempoChange() { result.append(change) }
+        return result
+    }
+
+    /// The events in timeline order, decoded from the file as they are taken.
+    public func makeEventIterator() -> EventIterator {
+        EventIterator(bytes: bytes, readers: readers, division: division)
+    }
+
+    /// Parses a file in memory. Every event is checked here; none is stored (memory stays about
+    /// the file's size plus a few dozen bytes per track).
     public init(bytes: [UInt8]) throws(MidiFileError) {
         let parsed = try MidiFileParser(bytes: bytes)
         format = parsed.format
         trackCount = parsed.trackCount
         division = parsed.division
         if case let .ticksPerQuarterNote(ticks) = parsed.division { resolution = ticks } else { resolution = 0 }
-
-        // Parse order is track order, then file order: sorting by (tick, parse index) merges.
-        let tempoEvents = parsed.tempoEvents
-        let tempoOrder = tempoEvents.indices.sorted { (tempoEvents[$0].tick, $0) < (tempoEvents[$1].tick, $1) }
-        let sortedTempoEvents = tempoOrder.map { tempoEvents[$0] }
-        let tempoMap = MidiTempoMap(division: parsed.division, tempoEvents: sortedTempoEvents)
-        tempoChanges = sortedTempoEvents.map {
-            TempoChange(tick: $0.tick, time: tempoMap.seconds(atTick: $0.tick), microsecondsPerQuarterNote: $0.microsecondsPerQuarterNote)
-        }
-
-        let trackEvents = parsed.events
-        let order = trackEvents.indices.sorted { (trackEvents[$0].tick, $0) < (trackEvents[$1].tick, $1) }
-        events = order.map {
-            let event = trackEvents[$0]
-            return Event(tick: event.tick, time: tempoMap.seconds(atTick: event.tick), message: event.message, track: event.track)
-        }
-        duration = tempoMap.seconds(atTick: parsed.endTick)
+        eventCount = parsed.eventCount
+        self.bytes = bytes
+        readers = parsed.readers
+        // The duration needs every tempo before the end: one pass over the merged tracks.
+        var iterator = EventIterator(bytes: bytes, readers: parsed.readers, division: parsed.division)
+        while iterator.nextTempoChange() != nil {}
+        duration = iterator.seconds(atTick: parsed.endTick)
     }
 
     /// Reads and parses the file at `path`.
@@ -65,7 +82,9 @@ public struct MidiFile: Sendable {
     }
 
     /// Reads a whole file with POSIX calls (no Foundation). Opened non-blocking so a FIFO
-    /// without a writer cannot hang the caller; reading stops past `maximumFileSize`.
+    /// without a writer cannot hang the caller (it reads as empty); from a pipe whose writer is
+    /// slow, `read` says EAGAIN until data comes, so the loop waits in `poll` (SIGINT still ends
+    /// the process: no handler is installed yet). Reading stops past `maximumFileSize`.
     private static func readFile(path: String) throws(MidiFileError) -> [UInt8] {
         func failure() -> MidiFileError {
             .unreadableFile(path: path, reason: String(cString: strerror(errno)))
@@ -87,6 +106,11 @@ public struct MidiFile: Sendable {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&request, 1, -1)
+                    continue
+                }
                 throw failure()
             }
             if count == 0 { return bytes }

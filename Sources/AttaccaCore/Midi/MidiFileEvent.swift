@@ -1,7 +1,6 @@
 extension MidiFile {
-    /// One channel message (or a reset sysex turned into `MidiMessage.systemReset`) at its place
-    /// in the merged timeline. Meta events other than tempo and End of Track, and other sysex
-    /// messages, do not become events.
+    /// One channel message (or a piece of a sysex, `MidiMessage.sysex`) at its place in the merged
+    /// timeline. Meta events other than tempo and End of Track do not become events.
     public struct Event: Equatable, Sendable {
         /// Position in ticks from the start of the file.
         public var tick: Int

@@ -1,29 +1,18 @@
-/// Reads the chunks of a Standard MIDI File (SMF 1.0) and the events of its tracks, in file
-/// order; `MidiFile` merges them into one timeline.
+/// Reads the chunks of a Standard MIDI File (SMF 1.0) and checks every event of its tracks;
+/// `MidiFile.EventIterator` reads them again, merged into one timeline, when they are played.
 ///
 /// Work is bounded by the input's size: every declared length is checked against the bytes
 /// actually present before anything is read or skipped.
 struct MidiFileParser {
-    /// A channel message or reset, at its tick, in the order read.
-    struct TrackEvent {
-        var tick: Int
-        var message: MidiMessage
-        var track: Int
-    }
-
-    /// A Set Tempo meta event, in the order read.
-    struct TempoEvent {
-        var tick: Int
-        var microsecondsPerQuarterNote: Int
-    }
-
     let bytes: [UInt8]
     private(set) var format = 0
     private(set) var division = MidiFile.Division.ticksPerQuarterNote(480)
     /// MTrk chunks read (the header may declare more than the file holds).
     private(set) var trackCount = 0
-    private(set) var events: [TrackEvent] = []
-    private(set) var tempoEvents: [TempoEvent] = []
+    /// A reader at the start of each track that holds anything (checked to the end).
+    private(set) var readers: [MidiTrackReader] = []
+    /// Channel messages (and resets) in all tracks.
+    private(set) var eventCount = 0
     /// The latest tick any track reaches, End of Track included.
     private(set) var endTick = 0
 
@@ -66,101 +55,22 @@ struct MidiFileParser {
         }
     }
 
-    /// Reads one MTrk chunk's events. Data after End of Track is ignored; a track without End of
-    /// Track ends with its last event.
+    /// Checks one MTrk chunk's events to its end (`MidiTrackReader` says how they are read),
+    /// keeping a reader at its start when it holds anything.
     private mutating func readTrack(_ range: Range<Int>, index track: Int) throws(MidiFileError) {
-        let end = range.upperBound
-        var position = range.lowerBound
-        var tick = 0
-        var runningStatus: UInt8 = 0
-        var statusCancelled = false
-
-        while position < end {
-            let eventStart = position
-            tick += try readVariableLengthQuantity(&position, end: end, track: track, eventStart: eventStart)
-            guard position < end else { throw .eventPastTrackEnd(track: track, offset: eventStart) }
-
-            var status = bytes[position]
-            if status < 0x80 {
-                guard runningStatus != 0 else {
-                    if statusCancelled {
-                        throw .dataByteWhereStatusExpected(track: track, offset: position, byte: status)
-                    }
-                    throw .runningStatusWithoutStatus(track: track, offset: position)
-                }
-                status = runningStatus
-            } else {
-                position += 1
-            }
-
-            switch status {
-            case 0x80...0xEF:
-                runningStatus = status
-                let kind = status & 0xF0
-                let dataCount = kind == 0xC0 || kind == 0xD0 ? 1 : 2
-                guard end - position >= dataCount else { throw .eventPastTrackEnd(track: track, offset: eventStart) }
-                for i in 0..<dataCount where bytes[position + i] >= 0x80 {
-                    throw .statusByteInData(track: track, offset: position + i, byte: bytes[position + i])
-                }
-                let data1 = bytes[position]
-                let data2 = dataCount == 2 ? bytes[position + 1] : 0
-                position += dataCount
-                events.append(TrackEvent(tick: tick, message: MidiMessage(status: status, data1: data1, data2: data2), track: track))
-
-            case 0xF0, 0xF7:
-                // SMF 1.0: sysex and meta events cancel running status.
-                runningStatus = 0
-                statusCancelled = true
-                let length = try readVariableLengthQuantity(&position, end: end, track: track, eventStart: eventStart)
-                guard length <= end - position else { throw .eventPastTrackEnd(track: track, offset: eventStart) }
-                // F0 <length> <bytes after F0>: a message (or its first packet when it does not end
-                // with F7); F7 <length> <bytes>: a whole message when they begin with F0, else the
-                // next packet of a split one. Either way the engine reads the bytes as a stream.
-                let body = bytes[position..<position + length]
-                let stream = status == 0xF0 ? [0xF0] + Array(body) : Array(body)
-                if !stream.isEmpty {
-                    for piece in MidiMessage.sysex(stream) { events.append(TrackEvent(tick: tick, message: piece, track: track)) }
-                }
-                position += length
-
-            case 0xFF:
-                runningStatus = 0
-                statusCancelled = true
-                guard position < end else { throw .eventPastTrackEnd(track: track, offset: eventStart) }
-                let type = bytes[position]
-                position += 1
-                let length = try readVariableLengthQuantity(&position, end: end, track: track, eventStart: eventStart)
-                guard length <= end - position else { throw .eventPastTrackEnd(track: track, offset: eventStart) }
-                if type == 0x51 {
-                    let tempo = length == 3 ? Int(bytes[position]) << 16 | Int(bytes[position + 1]) << 8 | Int(bytes[position + 2]) : 0
-                    guard tempo > 0 else { throw .invalidTempo(track: track, offset: eventStart) }
-                    tempoEvents.append(TempoEvent(tick: tick, microsecondsPerQuarterNote: tempo))
-                }
-                position += length
-                if type == 0x2F {
-                    endTick = max(endTick, tick)
-                    return
-                }
-
-            default:
-                throw .unsupportedStatus(track: track, offset: position - 1, byte: status)
+        let start = MidiTrackReader(track: track, range: range)
+        var reader = start
+        var holdsAnything = false
+        var count = 0
+        try bytes.withUnsafeBufferPointer { (buffer) throws(MidiFileError) in
+            while let item = try reader.next(buffer) {
+                holdsAnything = true
+                if case .message = item { count += 1 }
             }
         }
-        endTick = max(endTick, tick)
-    }
-
-    /// Reads a variable-length quantity: 7 bits a byte, most significant first, at most 4 bytes.
-    private func readVariableLengthQuantity(_ position: inout Int, end: Int, track: Int, eventStart: Int) throws(MidiFileError) -> Int {
-        let start = position
-        var value = 0
-        for _ in 0..<4 {
-            guard position < end else { throw .eventPastTrackEnd(track: track, offset: eventStart) }
-            let byte = bytes[position]
-            position += 1
-            value = value << 7 | Int(byte & 0x7F)
-            if byte < 0x80 { return value }
-        }
-        throw .variableLengthQuantityTooLong(track: track, offset: start)
+        eventCount += count
+        endTick = max(endTick, reader.tick)
+        if holdsAnything { readers.append(start) }
     }
 
     private func readUInt16(at offset: Int) -> Int {

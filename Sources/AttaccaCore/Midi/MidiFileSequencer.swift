@@ -15,21 +15,28 @@ public struct MidiFileSequencer: Sendable {
     /// Frames rendered since the start (or the last `reset()`).
     public private(set) var position = 0
 
-    /// Each event's frame from the start, and its message, in event order.
-    private let frames: [Int]
-    private let messages: [MidiMessage]
+    /// The file's events, decoded as they come due (nothing per event is held), and the next
+    /// one: its frame from the start and its message.
+    private var iterator: MidiFile.EventIterator
+    private var upcoming: (frame: Int, message: MidiMessage)?
+    private let rate: Double
     private var nextEvent = 0
     private var scratch: [TimedMidiMessage]
 
     public init(midiFile: MidiFile, sampleRate: Int) {
-        let rate = Double(max(sampleRate, 1))
+        rate = Double(max(sampleRate, 1))
         self.midiFile = midiFile
         self.sampleRate = sampleRate
-        frames = midiFile.events.map { Self.frame(at: $0.time, rate: rate) }
-        messages = midiFile.events.map(\.message)
+        iterator = midiFile.makeEventIterator()
         endFrame = Self.frame(at: midiFile.duration, rate: rate)
         scratch = Array(repeating: TimedMidiMessage(frame: 0, message: .systemReset),
-                        count: max(1, min(midiFile.events.count, Self.scratchCapacity)))
+                        count: max(1, min(midiFile.eventCount, Self.scratchCapacity)))
+        upcoming = nil
+        takeNext()
+    }
+
+    private mutating func takeNext() {
+        upcoming = iterator.next().map { (Self.frame(at: $0.time, rate: rate), $0.message) }
     }
 
     /// `round(seconds × rate)`, capped at 2^52 frames (three thousand years at 48 kHz) so a
@@ -39,7 +46,7 @@ public struct MidiFileSequencer: Sendable {
     }
 
     /// True once every event has been sent and `position` has reached `endFrame`.
-    public var isFinished: Bool { nextEvent == frames.count && position >= endFrame }
+    public var isFinished: Bool { upcoming == nil && position >= endFrame }
 
     /// Events sent so far.
     public var eventsSent: Int { nextEvent }
@@ -49,6 +56,8 @@ public struct MidiFileSequencer: Sendable {
     public mutating func reset() {
         position = 0
         nextEvent = 0
+        iterator = midiFile.makeEventIterator()
+        takeNext()
     }
 
     /// Renders the next `frameCount` frames into `left` and `right`, sending every event due in
@@ -64,16 +73,17 @@ public struct MidiFileSequencer: Sendable {
         var start = 0
         repeat {
             var count = 0
-            while nextEvent < frames.count && frames[nextEvent] < blockEnd && count < scratch.count {
-                let frame = max(frames[nextEvent] - blockStart - start, 0)
-                scratch[count] = TimedMidiMessage(frame: Int32(clamping: frame), message: messages[nextEvent])
+            while let event = upcoming, event.frame < blockEnd && count < scratch.count {
+                let frame = max(event.frame - blockStart - start, 0)
+                scratch[count] = TimedMidiMessage(frame: Int32(clamping: frame), message: event.message)
                 count += 1
                 nextEvent += 1
+                takeNext()
             }
             // The buffer filled up with events still due in this block: stop at the next one.
             var end = frameCount
-            if nextEvent < frames.count && frames[nextEvent] < blockEnd {
-                end = max(frames[nextEvent] - blockStart, start)
+            if let event = upcoming, event.frame < blockEnd {
+                end = max(event.frame - blockStart, start)
             }
             let subStart = start
             scratch.withUnsafeBufferPointer { buffer in

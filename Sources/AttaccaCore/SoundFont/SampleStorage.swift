@@ -16,6 +16,7 @@ enum SampleStorage {
     func release() {
         switch self {
         case .mapped(let base, let length):
+            MappedFileGuard.unregister(base)
             munmap(base, length)
         case .allocated(let a, let b):
             a.deallocate()

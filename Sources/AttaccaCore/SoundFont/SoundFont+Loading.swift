@@ -5,9 +5,12 @@ import Glibc
 extension SoundFont {
     /// Loads a SoundFont file. The file is memory-mapped read-only and the smpl data is used in
     /// place (copied only if the file puts it at an odd offset, where `Int16` reads would be
-    /// misaligned); the mapping lives as long as this object.
+    /// misaligned); the mapping lives as long as this object. `MappedFileGuard` watches it: if
+    /// the file is truncated while in use, what was cut off reads as zeros instead of killing
+    /// the process with SIGBUS. Opened non-blocking and checked to be a regular file first, so
+    /// a FIFO or a device is refused rather than waited on.
     public convenience init(path: String) throws(SoundFontError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT { throw .fileNotFound(path: path) }
@@ -23,10 +26,12 @@ extension SoundFont {
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != UnsafeMutableRawPointer(bitPattern: -1) else {
             throw .unreadable(path: path, reason: Self.errorText(errno))
         }
+        MappedFileGuard.register(base, length: size)
         let parsed: SoundFontParser.Result
         do {
             parsed = try SoundFontParser.parse(UnsafeRawBufferPointer(start: base, count: size))
         } catch {
+            MappedFileGuard.unregister(base)
             munmap(base, size)
             throw error
         }
@@ -41,6 +46,7 @@ extension SoundFont {
                       sampleData: sampleData, sampleData24: sampleData24, storage: .mapped(base, size))
         } else {
             let copy = Self.copySampleData(parsed, from: UnsafeRawPointer(base))
+            MappedFileGuard.unregister(base)
             munmap(base, size)
             self.init(info: parsed.info, presets: parsed.presets, instruments: parsed.instruments, samples: parsed.samples,
                       sampleData: copy.sampleData, sampleData24: copy.sampleData24, storage: copy.storage)

@@ -11,11 +11,13 @@ extension SoundFont {
     /// Returns true when the sample data is locked in memory or was never file-backed.
     @discardableResult
     public func makeSampleDataResident() -> Bool {
-        guard case .mapped = storage, let base = sampleData.baseAddress, !sampleData.isEmpty else { return true }
+        guard let base = sampleData.baseAddress, !sampleData.isEmpty else { return true }
         let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
         let start = UnsafeRawPointer(base)
         let byteCount = sampleData.count * 2
         if mlock(start, byteCount) == 0 { return true }
+        // Read into memory this object allocated: resident already (only swap could move it).
+        guard case .mapped = storage else { return true }
         // MADV_POPULATE_READ (Linux 5.14) faults the range in without touching it from here;
         // older kernels reject it, and then every page is read once.
         let populateRead: Int32 = 22

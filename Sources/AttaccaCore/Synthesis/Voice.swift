@@ -125,8 +125,13 @@ struct Voice {
         @inline(__always) func value(_ index: Int) -> Float {
             g[index] + m[index]
         }
+        /// A generator plus modulation as an Int, saturated first: no value can trap the conversion.
+        @inline(__always) func whole(_ index: Int) -> Int {
+            let x = value(index)
+            return x.isNaN ? 0 : Int(x < -1e9 ? -1e9 : (x > 1e9 ? 1e9 : x))
+        }
         @inline(__always) func offset(_ fine: Int, _ coarse: Int) -> Int {
-            Int(value(fine)) + 32768 * Int(value(coarse))
+            whole(fine) + 32768 * whole(coarse)
         }
         func clamp(_ x: Int, _ low: Int, _ high: Int) -> Int { x < low ? low : (x > high ? high : x) }
 
@@ -137,10 +142,18 @@ struct Voice {
         isKilled = false
         deferredReleaseFrames = -1
 
-        start = clamp(sample.start + offset(0, 4), 0, sampleDataCount)
-        end = clamp(sample.end + offset(1, 12), 0, sampleDataCount)
+        // As FluidSynth's fluid_rvoice_check_sample_sanity: every point kept inside the sample,
+        // start/end and loop start/end put back in order, a loop shorter than 2 points not looped
+        // (and, here, the loop inside the played range), so 0 <= start <= loopStart <= loopEnd
+        // <= end <= sampleDataCount whatever the generators and modulators say.
+        let sampleLow = clamp(sample.start, 0, sampleDataCount)
+        let sampleHigh = clamp(sample.end, sampleLow, sampleDataCount)
+        start = clamp(sample.start + offset(0, 4), sampleLow, sampleHigh)
+        end = clamp(sample.end + offset(1, 12), sampleLow, sampleHigh)
+        if start > end { swap(&start, &end) }
         loopStart = clamp(sample.loopStart + offset(2, 45), start, end)
         loopEnd = clamp(sample.loopEnd + offset(3, 50), start, end)
+        if loopStart > loopEnd { swap(&loopStart, &loopEnd) }
         loopMode = Int(g[54 /* sampleModes */]) & 3
         if loopMode == 2 || loopEnd - loopStart < 2 { loopMode = 0 }
         phase = UInt64(start) << 32
@@ -395,7 +408,8 @@ struct Voice {
             // fluid_ct2hz_real truncates positive cents (an unsigned conversion); NaN stays as it is.
             let cents = wholeCentPitch && pitch >= 0 && pitch < 1e9 ? Double(Int(pitch)) : pitch
             cachedIncrement = FastMath.exp2((cents - rootCents) * (1.0 / 1200)) * rateRatio
-            if cachedIncrement > 1024 { cachedIncrement = 1024 }  // keeps the 32.32 step in range
+            // Keeps the 32.32 step in range (NaN, from no sane font, stands still).
+            if !(cachedIncrement <= 1024) { cachedIncrement = cachedIncrement.isNaN ? 0 : 1024 }
         }
         let increment = cachedIncrement
         filter.update(cutoffCents: filterCutoffCents + Double(modLfo.value * modLfoToFilter + modulation * modEnvToFilter),
@@ -616,6 +630,11 @@ struct Voice {
             return Float(data[j])
         }
 
+        // A zero-length sample (start == end) has no point to read: it ends at once.
+        if !looping && position >= endFixed {
+            sampleEnded = true
+            return 0
+        }
         // Points each method reads before and after the one at the position (sinc: 3 and 4).
         let isSinc = method == Self.sincMethod
         let before = isSinc ? Self.sincTaps / 2 - 1 : 1
