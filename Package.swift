@@ -16,7 +16,9 @@ let package = Package(
     targets: [
         // C libraries, found through pkg-config; `scripts/setup` installs the Debian packages.
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
-        .systemLibrary(name: "CFluidSynth", pkgConfig: "fluidsynth", providers: [.apt(["libfluidsynth-dev"])]),
+        // FluidSynth's header only: libfluidsynth is opened at run time (dlopen), so the native engine
+        // starts without it and its dependencies (Sources/CFluidSynth/shim.h).
+        .systemLibrary(name: "CFluidSynth", providers: [.apt(["libfluidsynth-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CVorbis", pkgConfig: "vorbisfile", providers: [.apt(["libvorbis-dev"])]),
 

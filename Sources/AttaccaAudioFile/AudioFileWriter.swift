@@ -21,6 +21,8 @@ public struct AudioFileWriter: ~Copyable {
     private var file: OpaquePointer?
     /// Interleaves left and right for sf_writef_float; allocated once.
     private let interleaved: UnsafeMutablePointer<Float>
+    /// Interleaves 16-bit points for sf_writef_short; allocated once.
+    private let interleaved16: UnsafeMutablePointer<Int16>
     private static let chunkFrames = 4096
 
     public init(path: String, format: AudioFileFormat, sampleRate: Int,
@@ -91,10 +93,12 @@ public struct AudioFileWriter: ~Copyable {
         self.targetPath = target
         self.file = file
         self.interleaved = .allocate(capacity: 2 * Self.chunkFrames)
+        self.interleaved16 = .allocate(capacity: 2 * Self.chunkFrames)
     }
 
     deinit {
         interleaved.deallocate()
+        interleaved16.deallocate()
         if let file {
             sf_close(file)
             unlink(temporaryPath)
@@ -103,16 +107,57 @@ public struct AudioFileWriter: ~Copyable {
 
     /// Appends `frameCount` frames. Throws when the system takes fewer than that (disk full, file
     /// size limit, I/O error); the writer is then unusable and its temporary file is removed.
+    /// A sample as a 16-bit point: × 32768 (libsndfile's scale), clipped, rounded to nearest
+    /// (ties to even) by adding 1.5 × 2^23, after which the point is the float's low 16 bits.
+    /// A NaN comes out as 0 (the low bits of a quiet NaN). Converting here and writing shorts
+    /// spares libsndfile's per-sample conversion.
+    @inline(__always)
+    static func point16(_ x: Float) -> Int16 {
+        var scaled = x * 32768
+        scaled = scaled < -32768 ? -32768 : (scaled > 32767 ? 32767 : scaled)
+        return Int16(truncatingIfNeeded: (scaled + 12_582_912).bitPattern)
+    }
+
+    /// `point16` for four samples: each lane's low 16 bits are its point.
+    @inline(__always)
+    static func points16(_ x: SIMD4<Float>) -> SIMD4<UInt32> {
+        var scaled = x * 32768
+        scaled.replace(with: -32768, where: scaled .< -32768)
+        scaled.replace(with: 32767, where: scaled .> 32767)
+        return unsafeBitCast(scaled + SIMD4<Float>(repeating: 12_582_912), to: SIMD4<UInt32>.self)
+    }
+
     public mutating func write(left: UnsafePointer<Float>, right: UnsafePointer<Float>, frameCount: Int) throws(AudioFileError) {
         guard let file else { throw .writeFailed(path: path, reason: "the file is already finished or failed") }
         var done = 0
         while done < frameCount {
             let count = min(frameCount - done, Self.chunkFrames)
-            for frame in 0..<count {
-                interleaved[2 * frame] = left[done + frame]
-                interleaved[2 * frame + 1] = right[done + frame]
+            let written: sf_count_t
+            if sampleFormat == .int16 {
+                var frame = 0
+                while frame &+ 4 <= count {
+                    let l = Self.points16(UnsafeRawPointer(left + done + frame).loadUnaligned(as: SIMD4<Float>.self))
+                    let r = Self.points16(UnsafeRawPointer(right + done + frame).loadUnaligned(as: SIMD4<Float>.self))
+                    let out = interleaved16 + 2 &* frame
+                    out[0] = Int16(truncatingIfNeeded: l[0]); out[1] = Int16(truncatingIfNeeded: r[0])
+                    out[2] = Int16(truncatingIfNeeded: l[1]); out[3] = Int16(truncatingIfNeeded: r[1])
+                    out[4] = Int16(truncatingIfNeeded: l[2]); out[5] = Int16(truncatingIfNeeded: r[2])
+                    out[6] = Int16(truncatingIfNeeded: l[3]); out[7] = Int16(truncatingIfNeeded: r[3])
+                    frame &+= 4
+                }
+                while frame < count {
+                    interleaved16[2 * frame] = Self.point16(left[done + frame])
+                    interleaved16[2 * frame + 1] = Self.point16(right[done + frame])
+                    frame &+= 1
+                }
+                written = sf_writef_short(file, interleaved16, sf_count_t(count))
+            } else {
+                for frame in 0..<count {
+                    interleaved[2 * frame] = left[done + frame]
+                    interleaved[2 * frame + 1] = right[done + frame]
+                }
+                written = sf_writef_float(file, interleaved, sf_count_t(count))
             }
-            let written = sf_writef_float(file, interleaved, sf_count_t(count))
             guard written == count else { throw fail(file) }
             done += count
         }

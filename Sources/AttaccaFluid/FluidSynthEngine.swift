@@ -41,10 +41,11 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
                 reverb: ReverbSettings = ReverbSettings(isEnabled: false),
                 chorus: ChorusSettings = ChorusSettings(isEnabled: false),
                 bankSelect: String = "gs", interpolation: Int = 4) throws(FluidSynthError) {
+        try FluidSynthLibrary.available()
         FluidSynthLog.install
         FluidSynthLog.clear()
         Self.globalTablesReady
-        guard let settings = new_fluid_settings() else { throw .creationFailed("settings") }
+        guard let settings = FluidSynthLibrary.api.new_fluid_settings!() else { throw .creationFailed("settings") }
         do throws(FluidSynthError) {
             try Self.set(settings, "synth.sample-rate", number: Double(sampleRate))
             try Self.set(settings, "synth.polyphony", integer: polyphony)
@@ -61,29 +62,29 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
             try Self.set(settings, "synth.chorus.depth", number: chorus.depth)
             // One thread owns the engine at a time (it is non-copyable): FluidSynth's mutex is not needed.
             try Self.set(settings, "synth.threadsafe-api", integer: 0)
-            guard fluid_settings_setstr(settings, "synth.midi-bank-select", bankSelect) == FLUID_OK else {
+            guard FluidSynthLibrary.api.fluid_settings_setstr!(settings, "synth.midi-bank-select", bankSelect) == FLUID_OK else {
                 throw .invalidSetting(name: "synth.midi-bank-select", value: bankSelect, range: "gs, gm, xg, mma")
             }
         } catch {
-            delete_fluid_settings(settings)
+            FluidSynthLibrary.api.delete_fluid_settings!(settings)
             throw error
         }
-        guard let synth = new_fluid_synth(settings) else {
-            delete_fluid_settings(settings)
+        guard let synth = FluidSynthLibrary.api.new_fluid_synth!(settings) else {
+            FluidSynthLibrary.api.delete_fluid_settings!(settings)
             throw .creationFailed("synthesizer")
         }
         for font in soundFonts {
-            let id = fluid_synth_sfload(synth, font.path, 0)
+            let id = FluidSynthLibrary.api.fluid_synth_sfload!(synth, font.path, 0)
             if id == FLUID_FAILED {
-                delete_fluid_synth(synth)
-                delete_fluid_settings(settings)
+                FluidSynthLibrary.api.delete_fluid_synth!(synth)
+                FluidSynthLibrary.api.delete_fluid_settings!(settings)
                 throw .soundFontLoadFailed(path: font.path, reason: FluidSynthLog.takeFirstError().map(Self.tidy))
             }
-            if font.bankOffset != 0 { _ = fluid_synth_set_bank_offset(synth, id, Int32(font.bankOffset)) }
+            if font.bankOffset != 0 { _ = FluidSynthLibrary.api.fluid_synth_set_bank_offset!(synth, id, Int32(font.bankOffset)) }
         }
         // Channels pick their presets once every font and offset is in place.
-        _ = fluid_synth_program_reset(synth)
-        _ = fluid_synth_set_interp_method(synth, -1, Int32(interpolation))
+        _ = FluidSynthLibrary.api.fluid_synth_program_reset!(synth)
+        _ = FluidSynthLibrary.api.fluid_synth_set_interp_method!(synth, -1, Int32(interpolation))
         self.settings = settings
         self.synth = synth
         self.sampleRate = sampleRate
@@ -98,33 +99,33 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
     /// thread creating a synth meanwhile goes on with half-filled tables (2.3.1 only guards the
     /// start of that work). A Swift static runs once and makes other threads wait until it is done.
     private static let globalTablesReady: Void = {
-        guard let settings = new_fluid_settings() else { return }
-        if let synth = new_fluid_synth(settings) { delete_fluid_synth(synth) }
-        delete_fluid_settings(settings)
+        guard let settings = FluidSynthLibrary.api.new_fluid_settings!() else { return }
+        if let synth = FluidSynthLibrary.api.new_fluid_synth!(settings) { FluidSynthLibrary.api.delete_fluid_synth!(synth) }
+        FluidSynthLibrary.api.delete_fluid_settings!(settings)
     }()
 
     deinit {
         sysexBuffer.deallocate()
-        delete_fluid_synth(synth)
-        delete_fluid_settings(settings)
+        FluidSynthLibrary.api.delete_fluid_synth!(synth)
+        FluidSynthLibrary.api.delete_fluid_settings!(settings)
     }
 
-    public var activeVoiceCount: Int { Int(fluid_synth_get_active_voice_count(synth)) }
+    public var activeVoiceCount: Int { Int(FluidSynthLibrary.api.fluid_synth_get_active_voice_count!(synth)) }
 
     public mutating func send(_ message: MidiMessage) {
         let channel = Int32(message.channel)
         let data1 = Int32(message.data1 & 0x7F), data2 = Int32(message.data2 & 0x7F)
         switch message.kind {
-        case .noteOff: _ = fluid_synth_noteoff(synth, channel, data1)
-        case .noteOn: _ = fluid_synth_noteon(synth, channel, data1, data2)  // velocity 0 is a note-off
-        case .polyphonicPressure: _ = fluid_synth_key_pressure(synth, channel, data1, data2)
-        case .controlChange: _ = fluid_synth_cc(synth, channel, data1, data2)
-        case .programChange: _ = fluid_synth_program_change(synth, channel, data1)
-        case .channelPressure: _ = fluid_synth_channel_pressure(synth, channel, data1)
-        case .pitchBend: _ = fluid_synth_pitch_bend(synth, channel, Int32(message.pitchBendValue))
+        case .noteOff: _ = FluidSynthLibrary.api.fluid_synth_noteoff!(synth, channel, data1)
+        case .noteOn: _ = FluidSynthLibrary.api.fluid_synth_noteon!(synth, channel, data1, data2)  // velocity 0 is a note-off
+        case .polyphonicPressure: _ = FluidSynthLibrary.api.fluid_synth_key_pressure!(synth, channel, data1, data2)
+        case .controlChange: _ = FluidSynthLibrary.api.fluid_synth_cc!(synth, channel, data1, data2)
+        case .programChange: _ = FluidSynthLibrary.api.fluid_synth_program_change!(synth, channel, data1)
+        case .channelPressure: _ = FluidSynthLibrary.api.fluid_synth_channel_pressure!(synth, channel, data1)
+        case .pitchBend: _ = FluidSynthLibrary.api.fluid_synth_pitch_bend!(synth, channel, Int32(message.pitchBendValue))
         case .system:
             if message == .systemReset {
-                _ = fluid_synth_system_reset(synth)
+                _ = FluidSynthLibrary.api.fluid_synth_system_reset!(synth)
             } else if message.isSysexPiece {
                 receiveSysex(message.data1)
                 receiveSysex(message.data2)
@@ -141,7 +142,7 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
             return  // outside a message, or a real-time byte (the pieces' padding among them)
         } else if byte == 0xF7 {
             sysexReceiving = false
-            _ = fluid_synth_sysex(synth, sysexBuffer, Int32(sysexLength), nil, nil, nil, 0)
+            _ = FluidSynthLibrary.api.fluid_synth_sysex!(synth, sysexBuffer, Int32(sysexLength), nil, nil, nil, 0)
         } else if byte >= 0x80 || sysexLength >= Self.sysexCapacity {
             sysexReceiving = false
         } else {
@@ -155,23 +156,23 @@ public struct FluidSynthEngine: ~Copyable, @unchecked Sendable, SoundEngine {
         while done < frameCount {
             // fluid_synth_write_float takes an Int32 length; it buffers partial 64-frame blocks itself.
             let count = min(frameCount - done, 1 << 20)
-            _ = fluid_synth_write_float(synth, Int32(count), left + done, 0, 1, right + done, 0, 1)
+            _ = FluidSynthLibrary.api.fluid_synth_write_float!(synth, Int32(count), left + done, 0, 1, right + done, 0, 1)
             done += count
         }
     }
 
     private static func set(_ settings: OpaquePointer, _ name: String, number: Double) throws(FluidSynthError) {
-        guard fluid_settings_setnum(settings, name, number) == FLUID_OK else {
+        guard FluidSynthLibrary.api.fluid_settings_setnum!(settings, name, number) == FLUID_OK else {
             var low = 0.0, high = 0.0
-            fluid_settings_getnum_range(settings, name, &low, &high)
+            FluidSynthLibrary.api.fluid_settings_getnum_range!(settings, name, &low, &high)
             throw .invalidSetting(name: name, value: format(number), range: "\(format(low))...\(format(high))")
         }
     }
 
     private static func set(_ settings: OpaquePointer, _ name: String, integer: Int) throws(FluidSynthError) {
-        guard let value = Int32(exactly: integer), fluid_settings_setint(settings, name, value) == FLUID_OK else {
+        guard let value = Int32(exactly: integer), FluidSynthLibrary.api.fluid_settings_setint!(settings, name, value) == FLUID_OK else {
             var low: Int32 = 0, high: Int32 = 0
-            fluid_settings_getint_range(settings, name, &low, &high)
+            FluidSynthLibrary.api.fluid_settings_getint_range!(settings, name, &low, &high)
             throw .invalidSetting(name: name, value: "\(integer)", range: "\(low)...\(high)")
         }
     }

@@ -21,11 +21,11 @@ enum FluidSynthLog {
             strncpy(FluidSynthLog.firstError, message, FluidSynthLog.capacity - 1)
         }
         let ignore: fluid_log_function_t = { _, _, _ in }
-        _ = fluid_set_log_function(Int32(FLUID_PANIC.rawValue), keep, nil)
-        _ = fluid_set_log_function(Int32(FLUID_ERR.rawValue), keep, nil)
-        _ = fluid_set_log_function(Int32(FLUID_WARN.rawValue), ignore, nil)
-        _ = fluid_set_log_function(Int32(FLUID_INFO.rawValue), ignore, nil)
-        _ = fluid_set_log_function(Int32(FLUID_DBG.rawValue), ignore, nil)
+        _ = FluidSynthLibrary.api.fluid_set_log_function!(Int32(FLUID_PANIC.rawValue), keep, nil)
+        _ = FluidSynthLibrary.api.fluid_set_log_function!(Int32(FLUID_ERR.rawValue), keep, nil)
+        _ = FluidSynthLibrary.api.fluid_set_log_function!(Int32(FLUID_WARN.rawValue), ignore, nil)
+        _ = FluidSynthLibrary.api.fluid_set_log_function!(Int32(FLUID_INFO.rawValue), ignore, nil)
+        _ = FluidSynthLibrary.api.fluid_set_log_function!(Int32(FLUID_DBG.rawValue), ignore, nil)
         silenceGLib()
     }()
 

@@ -54,10 +54,7 @@ struct RenderJob: EngineVisitor {
             sequencer.render(&engine, left: left, right: right, frameCount: count)
             mostVoices = max(mostVoices, engine.activeVoiceCount)
             if limits { limiter.process(left: left, right: right, frameCount: count) }
-            var blockPeak: Float = 0
-            for frame in 0..<count {
-                blockPeak = max(blockPeak, abs(left[frame]), abs(right[frame]))
-            }
+            let blockPeak = max(FastMath.peak(left, count), FastMath.peak(right, count))
             peak = max(peak, blockPeak)
             quietFrames = blockPeak < Self.silence ? quietFrames + count : 0
             if dithers { dither.apply(left: left, right: right, frameCount: count) }

@@ -62,6 +62,22 @@ private let ramp = (0..<10_000).map { Float($0 % 200) / 200 - 0.5 }
         #expect(file.channels[1][2] > 0.999)
     }
 
+    /// 16-bit points are converted by the writer itself (× 32768, clipped, to nearest with ties to
+    /// even, a NaN as 0), in its four-frame loop and in the single frames after it (7 frames here).
+    @Test func sixteenBitPointsAreRoundedToNearest() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let path = "\(folder.path)/points.wav"
+        let lsb: Float = 1.0 / 32768
+        let left: [Float] = [0.5 * lsb, 1.5 * lsb, 1.4 * lsb, -1.6 * lsb, .nan, 3, -3]
+        let right: [Float] = [-2.5 * lsb, 2.6 * lsb, 0, -0.4 * lsb, 1, -1, 32766.5 * lsb]
+        try write(left, right, to: path, format: .wav)
+        let file = try AudioFileReader(path: path)
+        let codes = file.channels.map { $0.map { Int(($0 * 32768).rounded()) } }
+        #expect(codes[0] == [0, 2, 1, -2, 0, 32767, -32768])
+        #expect(codes[1] == [-2, 3, 0, 0, 32767, -32768, 32766])
+    }
+
     @Test func floatWAVKeepsSamplesBeyondFullScale() throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }

@@ -121,10 +121,9 @@ public struct Chorus: ~Copyable {
                                _ left: UnsafeMutablePointer<Float>, _ right: UnsafeMutablePointer<Float>) -> (Float, Float) {
         let length = length, line = line
         let start = position
-        var inputPeak: Float = 0
+        let inputPeak = FastMath.peak(x, n)
         var p = position
         for i in 0..<n {
-            inputPeak = max(inputPeak, x[i].magnitude)
             line[p] = x[i]
             p = p + 1 == length ? 0 : p + 1
         }
@@ -149,19 +148,38 @@ public struct Chorus: ~Copyable {
                 var delay = Int64(Double(d0) * 4294967296)
                 let step = Int64(Double((d1 - d0) / Float(m)) * 4294967296)
                 let out = sum + i
-                var slot = start + i
+                // Frame i's own slot, kept inside the line so a read wraps only below 0
+                // (branch-free: the sign bit selects the added length).
+                var slot = start &+ i
+                if slot >= length { slot &-= length }
                 var j = 0
+                // Usually no read of this segment wraps (the delay moves by a fraction of a frame
+                // per frame): then points are read straight from the line.
+                if slot &- Int(max(d0, d1)) &- 2 >= 0 && slot &+ m <= length {
+                    let here = UnsafePointer(line + slot)
+                    while j < m {
+                        let whole = Int(truncatingIfNeeded: delay >> 32)
+                        let fraction = Float(Int32(truncatingIfNeeded: (delay & 0xFFFF_FFFF) >> 8)) * (1.0 / 16777216)
+                        let point = here + (j &- whole)
+                        let older = point[-1], newer = point[0]
+                        out[j] += newer + fraction * (older - newer)
+                        delay &+= step
+                        j &+= 1
+                    }
+                    slot &+= m
+                }
                 while j < m {
                     let whole = Int(truncatingIfNeeded: delay >> 32)
                     // The low 32 bits as a fraction, through Int32 lanes (a signed conversion is one instruction).
                     let fraction = Float(Int32(truncatingIfNeeded: (delay & 0xFFFF_FFFF) >> 8)) * (1.0 / 16777216)
                     var a = slot &- whole
-                    if a < 0 { a &+= length } else if a >= length { a &-= length }
-                    let b = a == 0 ? length &- 1 : a &- 1
+                    a &+= (a >> 63) & length
+                    var b = a &- 1
+                    b &+= (b >> 63) & length
                     let older = line[b], newer = line[a]
                     out[j] += newer + fraction * (older - newer)
                     delay &+= step
-                    slot &+= 1
+                    slot = slot &+ 1 == length ? 0 : slot &+ 1
                     j &+= 1
                 }
                 c = c1
@@ -172,14 +190,29 @@ public struct Chorus: ~Copyable {
             phasorSin[k] = s
         }
         let wet1 = wet1, wet2 = wet2
-        var outputPeak: Float = 0
-        for i in 0..<n {
+        let w1 = SIMD4<Float>(repeating: wet1), w2 = SIMD4<Float>(repeating: wet2)
+        var lanes = SIMD4<Float>()
+        var i = 0
+        while i &+ 4 <= n {
+            let s = UnsafeRawPointer(shared + i).loadUnaligned(as: SIMD4<Float>.self)
+            let e = UnsafeRawPointer(even + i).loadUnaligned(as: SIMD4<Float>.self) + s
+            let o = UnsafeRawPointer(odd + i).loadUnaligned(as: SIMD4<Float>.self) + s
+            let yLeft = e * w1 + o * w2, yRight = o * w1 + e * w2
+            lanes = FastMath.maxMagnitude(FastMath.maxMagnitude(lanes, yLeft), yRight)
+            let l = UnsafeMutableRawPointer(left + i), r = UnsafeMutableRawPointer(right + i)
+            l.storeBytes(of: l.loadUnaligned(as: SIMD4<Float>.self) + yLeft, as: SIMD4<Float>.self)
+            r.storeBytes(of: r.loadUnaligned(as: SIMD4<Float>.self) + yRight, as: SIMD4<Float>.self)
+            i &+= 4
+        }
+        var outputPeak = max(max(lanes[0], lanes[1]), max(lanes[2], lanes[3]))
+        while i < n {
             let e = even[i] + shared[i], o = odd[i] + shared[i]
             let yLeft = e * wet1 + o * wet2
             let yRight = o * wet1 + e * wet2
             outputPeak = max(outputPeak, max(yLeft.magnitude, yRight.magnitude))
             left[i] += yLeft
             right[i] += yRight
+            i &+= 1
         }
         return (inputPeak, outputPeak)
     }

@@ -25,6 +25,8 @@ public struct OutputLimiter: Sendable {
     public mutating func process(left: UnsafeMutablePointer<Float>, right: UnsafeMutablePointer<Float>, frameCount: Int) {
         var g = gain
         let c = ceiling, k = releaseCoefficient
+        // Recovered and nothing above the ceiling: the identity, found with one pass of maxima.
+        if g == 1 && max(FastMath.peak(left, frameCount), FastMath.peak(right, frameCount)) <= c { return }
         for i in 0..<frameCount {
             let l = left[i], r = right[i]
             let peak = max(abs(l), abs(r))

@@ -138,10 +138,9 @@ public struct Reverb: ~Copyable {
                                _ left: UnsafeMutablePointer<Float>, _ right: UnsafeMutablePointer<Float>) -> (Float, Float) {
         let d = work, l = work + 64, r = work + 128, leftOut = work + 192, rightOut = work + 256
         let yl = work + 320, yr = work + 384
-        var inputPeak: Float = 0
+        let inputPeak = FastMath.peak(x, n)
         var state = bandwidthState
         for i in 0..<n {
-            inputPeak = max(inputPeak, x[i].magnitude)
             state += Self.bandwidth * (x[i] * Self.inputTrim - state)
             d[i] = state
         }
@@ -190,16 +189,7 @@ public struct Reverb: ~Copyable {
         Self.tap(leftDelay1, t.7, n, 1, yr); Self.tap(leftDelay1, t.8, n, 1, yr); Self.tap(leftDiffuser2, t.9, n, -1, yr)
         Self.tap(leftDelay2, t.10, n, 1, yr); Self.tap(rightDelay1, t.11, n, -1, yr); Self.tap(rightDiffuser2, t.12, n, -1, yr)
         Self.tap(rightDelay2, t.13, n, -1, yr)
-        let wet1 = wet1, wet2 = wet2
-        var outputPeak: Float = 0
-        for i in 0..<n {
-            let outLeft = yl[i] * wet1 + yr[i] * wet2
-            let outRight = yr[i] * wet1 + yl[i] * wet2
-            outputPeak = max(outputPeak, max(outLeft.magnitude, outRight.magnitude))
-            left[i] += outLeft
-            right[i] += outRight
-        }
-        return (inputPeak, outputPeak)
+        return (inputPeak, Self.mixOut(yl, yr, n, wet1, wet2, left, right))
     }
 
     /// `line` as an all-pass over `n` points of `x`, in place. In at most two runs of
@@ -208,55 +198,135 @@ public struct Reverb: ~Copyable {
     @inline(__always)
     static func allpass(_ line: inout DelayLine, _ x: UnsafeMutablePointer<Float>, _ n: Int, _ g: Float) {
         let first = min(n, line.length - line.position)
-        var slot = line.buffer + line.position
-        for i in 0..<first {
-            let delayed = slot[i]
-            let w = x[i] - g * delayed
-            slot[i] = w
-            x[i] = delayed + g * w
-        }
-        slot = line.buffer - first
-        for i in first..<max(n, first) {
-            let delayed = slot[i]
-            let w = x[i] - g * delayed
-            slot[i] = w
-            x[i] = delayed + g * w
-        }
+        allpassRun(line.buffer + line.position, x, first, g)
+        if first < n { allpassRun(line.buffer, x + first, n - first, g) }
         line.position = first < n ? n - first : (line.position + n == line.length ? 0 : line.position + n)
     }
 
-    /// `line` as a plain delay over `n` points of `x`, in place (two runs, as `allpass`).
+    /// The all-pass over `count` consecutive slots, four frames per step: within a chunk no frame
+    /// reads what another wrote (every line is at least a chunk long), so the lanes are independent
+    /// and the result is the scalar loop's, bit for bit.
     @_noLocks
     @inline(__always)
+    static func allpassRun(_ slot: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Float>, _ count: Int, _ g: Float) {
+        let gain = SIMD4<Float>(repeating: g)
+        var i = 0
+        while i &+ 4 <= count {
+            let delayed = UnsafeRawPointer(slot + i).loadUnaligned(as: SIMD4<Float>.self)
+            let w = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self) - gain * delayed
+            UnsafeMutableRawPointer(slot + i).storeBytes(of: w, as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: delayed + gain * w, as: SIMD4<Float>.self)
+            i &+= 4
+        }
+        while i < count {
+            let delayed = slot[i]
+            let w = x[i] - g * delayed
+            slot[i] = w
+            x[i] = delayed + g * w
+            i &+= 1
+        }
+    }
+
+    /// Swaps `count` values of `a` and `b`, four per step.
+    @_noLocks
+    @inline(__always)
+    static func swapRun(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ count: Int) {
+        var i = 0
+        while i &+ 4 <= count {
+            let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD4<Float>.self)
+            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(a + i).storeBytes(of: vb, as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(b + i).storeBytes(of: va, as: SIMD4<Float>.self)
+            i &+= 4
+        }
+        while i < count {
+            let t = a[i]
+            a[i] = b[i]
+            b[i] = t
+            i &+= 1
+        }
+    }
+
+    /// Adds the two tap sums, crossed with the width gains, to the output; returns the largest
+    /// magnitude added. Four frames per step.
+    @_noLocks
+    @inline(__always)
+    static func mixOut(_ yl: UnsafePointer<Float>, _ yr: UnsafePointer<Float>, _ count: Int, _ wet1: Float, _ wet2: Float,
+                       _ left: UnsafeMutablePointer<Float>, _ right: UnsafeMutablePointer<Float>) -> Float {
+        let w1 = SIMD4<Float>(repeating: wet1), w2 = SIMD4<Float>(repeating: wet2)
+        var lanes = SIMD4<Float>()
+        var i = 0
+        while i &+ 4 <= count {
+            let a = UnsafeRawPointer(yl + i).loadUnaligned(as: SIMD4<Float>.self)
+            let b = UnsafeRawPointer(yr + i).loadUnaligned(as: SIMD4<Float>.self)
+            let outLeft = a * w1 + b * w2, outRight = b * w1 + a * w2
+            lanes = FastMath.maxMagnitude(FastMath.maxMagnitude(lanes, outLeft), outRight)
+            let l = UnsafeMutableRawPointer(left + i), r = UnsafeMutableRawPointer(right + i)
+            l.storeBytes(of: l.loadUnaligned(as: SIMD4<Float>.self) + outLeft, as: SIMD4<Float>.self)
+            r.storeBytes(of: r.loadUnaligned(as: SIMD4<Float>.self) + outRight, as: SIMD4<Float>.self)
+            i &+= 4
+        }
+        var result = max(max(lanes[0], lanes[1]), max(lanes[2], lanes[3]))
+        while i < count {
+            let outLeft = yl[i] * wet1 + yr[i] * wet2
+            let outRight = yr[i] * wet1 + yl[i] * wet2
+            result = max(result, max(outLeft.magnitude, outRight.magnitude))
+            left[i] += outLeft
+            right[i] += outRight
+            i &+= 1
+        }
+        return result
+    }
+
+    /// `out[i] = x[i]` for `count` values, four per step.
+    @_noLocks
+    @inline(__always)
+    static func copyRun(_ x: UnsafePointer<Float>, _ count: Int, _ out: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while i &+ 4 <= count {
+            UnsafeMutableRawPointer(out + i).storeBytes(of: UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self),
+                                                        as: SIMD4<Float>.self)
+            i &+= 4
+        }
+        while i < count {
+            out[i] = x[i]
+            i &+= 1
+        }
+    }
+
+    /// `out[i] += sign × x[i]` for `count` values, four per step.
+    @_noLocks
+    @inline(__always)
+    static func addRun(_ x: UnsafePointer<Float>, _ count: Int, _ sign: Float, _ out: UnsafeMutablePointer<Float>) {
+        let s = SIMD4<Float>(repeating: sign)
+        var i = 0
+        while i &+ 4 <= count {
+            let o = UnsafeMutableRawPointer(out + i)
+            o.storeBytes(of: o.loadUnaligned(as: SIMD4<Float>.self) + s * UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self),
+                         as: SIMD4<Float>.self)
+            i &+= 4
+        }
+        while i < count {
+            out[i] += sign * x[i]
+            i &+= 1
+        }
+    }
+
     static func delay(_ line: inout DelayLine, _ x: UnsafeMutablePointer<Float>, _ n: Int) {
         let first = min(n, line.length - line.position)
-        var slot = line.buffer + line.position
-        for i in 0..<first {
-            let delayed = slot[i]
-            slot[i] = x[i]
-            x[i] = delayed
-        }
-        slot = line.buffer - first
-        for i in first..<max(n, first) {
-            let delayed = slot[i]
-            slot[i] = x[i]
-            x[i] = delayed
-        }
+        swapRun(line.buffer + line.position, x, first)
+        if first < n { swapRun(line.buffer, x + first, n - first) }
         line.position = first < n ? n - first : (line.position + n == line.length ? 0 : line.position + n)
     }
 
-    /// The next `n` values `line` will give out, without moving it.
     @_noLocks
     @inline(__always)
     static func read(_ line: DelayLine, _ n: Int, into out: UnsafeMutablePointer<Float>) {
         let first = min(n, line.length - line.position)
-        var slot = UnsafePointer(line.buffer + line.position)
-        for i in 0..<first { out[i] = slot[i] }
-        slot = UnsafePointer(line.buffer - first)
-        for i in first..<max(n, first) { out[i] = slot[i] }
+        copyRun(line.buffer + line.position, first, out)
+        if first < n { copyRun(line.buffer, n - first, out + first) }
     }
 
-    /// Adds `sign` × the tap `age` frames behind each of the chunk's last `n` writes to `out`.
     @_noLocks
     @inline(__always)
     static func tap(_ line: DelayLine, _ age: Int, _ n: Int, _ sign: Float, _ out: UnsafeMutablePointer<Float>) {
@@ -264,10 +334,8 @@ public struct Reverb: ~Copyable {
         var start = line.position - n - age
         while start < 0 { start += length }
         let first = min(n, length - start)
-        var slot = UnsafePointer(line.buffer + start)
-        for i in 0..<first { out[i] += sign * slot[i] }
-        slot = UnsafePointer(line.buffer - first)
-        for i in first..<max(n, first) { out[i] += sign * slot[i] }
+        addRun(line.buffer + start, first, sign, out)
+        if first < n { addRun(line.buffer, n - first, sign, out + first) }
     }
 
     /// Silences the tail at once (system reset) and marks the reverb idle.

@@ -175,7 +175,14 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         pitchWheelSensitivityRange = settings.pitchArithmetic == .fluidSynth ? 128 : 127
         wholeCentPitch = settings.pitchArithmetic == .fluidSynth
         cubicTable = SampleInterpolation.makeCubicTable()
-        sincTable = SampleInterpolation.makeSincTable()
+        // The sinc table (thousands of Kaiser-windowed rows) is built only for sinc voices; the other
+        // methods never read it, and get one row of zeros.
+        if interpolationMethod == Voice.sincMethod {
+            sincTable = SampleInterpolation.makeSincTable()
+        } else {
+            sincTable = .allocate(capacity: SampleInterpolation.sincTaps)
+            sincTable.initialize(repeating: 0, count: SampleInterpolation.sincTaps)
+        }
         bankStyle = settings.bankSelect
         sysexBuffer = .allocate(capacity: Self.sysexCapacity)
         sysexBuffer.initialize(repeating: 0, count: Self.sysexCapacity)
