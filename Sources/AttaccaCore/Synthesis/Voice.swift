@@ -616,6 +616,36 @@ struct Voice {
                               method: Int) -> Int {
         let cubic = method == Self.cubicMethod
         let step = UInt64(increment * 4294967296.0)
+        // The common case first, with little setup: 16-bit points, cubic, and the whole sub-block
+        // with its neighbours inside the sample (or loop). The same arithmetic as the general loop
+        // below takes for such a run, so the output is identical; only the bookkeeping is shorter.
+        if cubic && lowBytes == nil && step > 0 && count > 0 {
+            let looping = isLooping
+            let limit = looping ? loopEnd : end
+            let index = Int(truncatingIfNeeded: phase >> 32)
+            let last = UInt64(count - 1).multipliedReportingOverflow(by: step)
+            let reach = phase.addingReportingOverflow(last.partialValue)
+            if index >= start + 1 && !last.overflow && !reach.overflow
+                && Int(truncatingIfNeeded: reach.partialValue >> 32) + 2 < limit {
+                var p = phase
+                var j = Self.cubicRun16(output, count, &p, step, data, cubicTable)
+                while j < count {
+                    let s = Int(truncatingIfNeeded: p >> 32)
+                    output[j] = Self.cubicPoint16(UnsafeRawPointer(data + (s - 1)).loadUnaligned(as: SIMD4<Int16>.self),
+                                                  p, cubicTable)
+                    p &+= step
+                    j += 1
+                }
+                if looping {
+                    let loopLength = UInt64(loopEnd - loopStart) << 32, loopEndFixed = UInt64(loopEnd) << 32
+                    while p >= loopEndFixed && loopLength > 0 { p -= loopLength }
+                } else if p >= UInt64(end) << 32 {
+                    sampleEnded = true
+                }
+                phase = p
+                return count
+            }
+        }
         var position = phase
         let looping = isLooping
         let limit = looping ? loopEnd : end
@@ -661,6 +691,14 @@ struct Voice {
                         j = Self.cubicRun(out, run, &p, step, data, lowBytes)
                     } else {
                         j = Self.cubicRun16(out, run, &p, step, data, cubicTable)
+                        // The rest of the run with cubicRun16's own arithmetic, point by point.
+                        while j < run {
+                            let s = Int(truncatingIfNeeded: p >> 32)
+                            out[j] = Self.cubicPoint16(UnsafeRawPointer(data + (s - 1)).loadUnaligned(as: SIMD4<Int16>.self),
+                                                       p, cubicTable)
+                            p &+= step
+                            j += 1
+                        }
                     }
                     while j < run {
                         let s = Int(truncatingIfNeeded: p >> 32)
@@ -694,6 +732,16 @@ struct Voice {
                 }
                 position = p
                 i += run
+            } else if cubic && lowBytes == nil && looping && index >= first + 1 && index < loopLast && loopFirst >= first {
+                // A point whose right neighbours wrap to the loop start (the usual edge of a looped
+                // 16-bit sample): `edgePoint`'s points for this case, inline, weighted as in the runs.
+                let length = loopLast - loopFirst
+                let i1 = index + 1 >= loopLast ? index + 1 - length : index + 1
+                let i2 = index + 2 >= loopLast ? index + 2 - length : index + 2
+                output[i] = Self.cubicPoint16(SIMD4<Int16>(data[index - 1], data[index], data[i1], data[i2]), position,
+                                              cubicTable)
+                position &+= step
+                i += 1
             } else {
                 output[i] = Self.edgePoint(position, data, lowBytes, looping: looping, first: first, limit: limit,
                                            loopFirst: loopFirst, loopLast: loopLast, method: method, sincTable: sincTable)
@@ -793,6 +841,17 @@ struct Voice {
         }
         p = position
         return j
+    }
+
+    /// One point of `cubicRun16`: `points` (q-1 ... q+2) weighted by the table entry for 32.32
+    /// position `q`, summed as integers and scaled alike, so a point interpolated alone (the end of a
+    /// run, a loop's edge) comes out exactly as it would inside a run.
+    @_noLocks
+    @inline(__always)
+    static func cubicPoint16(_ points: SIMD4<Int16>, _ q: UInt64, _ table: UnsafePointer<SIMD4<Int16>>) -> Float {
+        let weights = table[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: q) >> 22)]  // 32 - cubicTableBits
+        let products = SIMD4<Int32>(truncatingIfNeeded: points) &* SIMD4<Int32>(truncatingIfNeeded: weights)
+        return Float((products[0] &+ products[1]) &+ (products[2] &+ products[3])) * (1.0 / 32767)
     }
 
     /// Cubic interpolation of 16-bit points, the largest multiple of four of `run`, four outputs per
