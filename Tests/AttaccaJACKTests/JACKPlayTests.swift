@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+/// `attacca play --driver jack` against a jackd of the test's own (dummy backend, 48 kHz,
+/// 64-frame periods: no sound card needed), with the test's JACK clients sending MIDI and
+/// recording the output. Skipped only where jackd is not installed (scripts/setup installs it).
+@Suite(.serialized, .enabled(if: TestJACKServer.isInstalled, "jackd is not installed (scripts/setup installs jackd2)"))
+struct JACKPlayTests {
+    /// The frame offset inside its cycle the note-on is sent at: not 0, so a driver that plays
+    /// every event at the cycle's start (as FluidSynth's does) would sound 37 frames early.
+    static let offset: UInt32 = 37
+
+    /// Starts attacca on `server` with the probes' MIDI output connected by --jack-midi-connect,
+    /// and its left output connected to the recorder.
+    static func startPlayer(on server: TestJACKServer, probes: ProbeClients) throws -> PlayerRun {
+        // Effects off: digital silence before a note and after all sound off is exact.
+        let player = try PlayerRun(["play", "--driver", "jack", "--jack-server", server.name, "--reverb", "off", "--chorus", "off",
+                                    "--jack-midi-connect", "probe-send:midi_out"] + PlayerRun.fontArguments)
+        try player.waitForStandardError(containing: "connected JACK MIDI probe-send:midi_out to attacca:midi_in")
+        try probes.connect("attacca:out_L", "probe-record:in")
+        return player
+    }
+
+    /// A4 sent at a known frame of a cycle: its first sound is at that frame plus where the
+    /// engine's own offline render of the note starts (the sample's leading silence), exactly;
+    /// sent again at another offset after All Sound Off, the same (a driver that plays events
+    /// at the cycle's start would be 37 − 5 frames apart). Nothing sounds before, the pitch is
+    /// 440 Hz, the latency readout has the notes, and no xrun.
+    @Test func aJACKMidiNoteSoundsAtItsFrameWithItsPitch() throws {
+        let server = try TestJACKServer()
+        let probes = try ProbeClients(server: server.name, offset: Self.offset, recordFrames: 24_000)
+        defer { probes.close() }
+        let player = try Self.startPlayer(on: server, probes: probes)
+        let reference = try #require(try ReferenceOnset.frames(key: 69, rate: server.rate), "the offline render is silent")
+        // The engine has settled (its first cycles, the connections' graph reorder) before the note.
+        usleep(300_000)
+        let (samples, sentIndex) = try probes.sendAndRecord([0x90, 69, 100], at: Self.offset)
+        try #require(sentIndex >= 0 && sentIndex < samples.count, "sent at \(sentIndex)")
+        let onset = try #require(samples.firstIndex { $0 != 0 }, "no sound recorded")
+        print("JACK onset: sent at frame \(sentIndex) of the recording (offset \(Self.offset)), first sound at \(onset): "
+            + "\(onset - sentIndex) frames later; the offline render's first sound: frame \(reference)")
+        #expect(abs(onset - sentIndex - reference) <= 1, "sent at \(sentIndex), sounding from \(onset), offline from \(reference)")
+        let start = onset + 2400  // 50 ms in: past the attack
+        let pitch = try #require(PitchEstimate.frequency(samples[start..<(start + 8192)], rate: server.rate), "no pitch found")
+        print("JACK pitch: \(pitch) Hz for A4")
+        #expect(abs(pitch - 440) < 440 * 0.01, "\(pitch) Hz")
+
+        // Silenced, then the same note at another offset.
+        _ = try probes.sendAndRecord([0xB0, 120, 0])
+        let (again, sentAgain) = try probes.sendAndRecord([0x90, 69, 100], at: 5)
+        let onsetAgain = try #require(again.firstIndex { $0 != 0 }, "no sound recorded at offset 5")
+        print("JACK onset at offset 5: \(onsetAgain - sentAgain) frames after the send")
+        #expect(abs(onsetAgain - sentAgain - reference) <= 1, "sent at \(sentAgain), sounding from \(onsetAgain)")
+
+        // The note's latency record: a JACK MIDI event counts from its frame in the cycle
+        // before (JACK delivers a period's events a period later) to when that frame is heard,
+        // cycle start + the output's playback latency (the dummy backend's 2 × 64 frames):
+        // 64 + 128 frames = 4.0 ms.
+        let deadline = Date().addingTimeInterval(5)
+        var report = try player.latencyReport()
+        while (report["notes"] as? Int ?? 0) < 2 && Date() < deadline {
+            usleep(100_000)
+            report = try player.latencyReport()
+        }
+        #expect(report["notes"] as? Int == 2, "\(report)")
+        let total = try #require((report["total"] as? [String: Any])?["p50"] as? Double, "\(report)")
+        print("JACK latency record: total \(total) ms")
+        #expect(abs(total - 4.0) < 0.1, "\(total) ms")
+
+        let status = player.interrupt()
+        #expect(status == 0, "\(player.standardError)")
+        let xruns = try #require(player.errorLines.last { $0.hasPrefix("xruns: ") })
+        if TestJACKServer.realtime {
+            #expect(xruns == "xruns: 0", "\(player.standardError)")
+        } else {
+            print("JACK xruns not held to 0: jackd runs without real-time scheduling here (\(xruns))")
+        }
+        #expect(player.errorLines.contains("voices sounding at stop: 1"), "\(player.standardError)")
+    }
+
+    /// No server under that name: one line, exit 1, at once (JackNoStartServer: no hang).
+    @Test func aMissingServerIsOneLineAndFailure() throws {
+        let started = Date()
+        let player = try PlayerRun(["play", "--driver", "jack", "--jack-server", "attacca-test-none-\(getpid())"])
+        player.process.waitUntilExit()
+        #expect(player.process.terminationStatus == 1)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(player.errorLines.count == 1, "\(player.standardError)")
+        #expect(player.errorLines.first?.hasPrefix("attacca: error: ") == true)
+        #expect(player.standardError.contains("no JACK server 'attacca-test-none-"))
+    }
+
+    /// The server killed (SIGKILL) mid-note and started again: attacca says so, releases the
+    /// note, reconnects within a couple of seconds, and plays a new note at its frame.
+    @Test func aServerThatDiesAndComesBackIsSurvived() throws {
+        let server = try TestJACKServer()
+        var probes = try ProbeClients(server: server.name, offset: Self.offset, recordFrames: 4800)
+        let player = try Self.startPlayer(on: server, probes: probes)
+        usleep(300_000)
+        _ = try probes.sendAndRecord([0x90, 60, 100])  // held: never released by a note-off
+        server.kill(signal: SIGKILL)
+        probes.close()
+        try player.waitForStandardError(containing: "shut down; released all notes", timeout: 10)
+        try server.start()
+        try player.waitForStandardError(containing: "is back after", timeout: 10)
+        // The new server's clients: the note before the outage does not sound on.
+        probes = try ProbeClients(server: server.name, offset: Self.offset, recordFrames: 4800)
+        defer { probes.close() }
+        let deadline = Date().addingTimeInterval(5)
+        while !probes.hasPort("attacca:midi_in") {
+            try #require(Date() < deadline, "attacca's ports did not come back")
+            usleep(20_000)
+        }
+        try probes.connect("probe-send:midi_out", "attacca:midi_in")
+        try probes.connect("attacca:out_L", "probe-record:in")
+        usleep(200_000)
+        let (silence, _) = try probes.sendAndRecord([0x80, 0, 0])  // a note-off for nothing: a marker
+        #expect(silence.allSatisfy { $0 == 0 }, "sound after the server came back, before any note")
+        let (samples, sentIndex) = try probes.sendAndRecord([0x90, 69, 100])
+        let onset = try #require(samples.firstIndex { $0 != 0 }, "no sound after the server came back")
+        let reference = try #require(try ReferenceOnset.frames(key: 69, rate: server.rate))
+        #expect(abs(onset - sentIndex - reference) <= 1, "sent at \(sentIndex), sounding from \(onset), offline from \(reference)")
+        #expect(player.interrupt() == 0, "\(player.standardError)")
+        #expect(player.standardError.contains("(default)") == false)
+    }
+}
