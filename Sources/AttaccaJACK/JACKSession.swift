@@ -82,8 +82,10 @@ public struct JACKSession: ~Copyable {
         client = consume opened
     }
 
-    /// The client (if any) closes with the session: `jack_client_close` stops its callback first.
+    /// Normally `stop()` has run. Otherwise (a start that failed half-way) the callback is
+    /// stopped before what it reads is freed; the client itself closes after this.
     deinit {
+        client?.deactivate()
         processor.deinitialize(count: 1)
         processor.deallocate()
         context.deinitialize(count: 1)

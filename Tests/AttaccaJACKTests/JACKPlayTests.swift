@@ -31,6 +31,7 @@ struct JACKPlayTests {
         let probes = try ProbeClients(server: server.name, offset: Self.offset, recordFrames: 24_000)
         defer { probes.close() }
         let player = try Self.startPlayer(on: server, probes: probes)
+        #expect(player.standardError.contains("connected attacca:out_L to system:playback_1"), "\(player.standardError)")
         let reference = try #require(try ReferenceOnset.frames(key: 69, rate: server.rate), "the offline render is silent")
         // The engine has settled (its first cycles, the connections' graph reorder) before the note.
         usleep(300_000)
@@ -78,6 +79,37 @@ struct JACKPlayTests {
         #expect(player.errorLines.contains("voices sounding at stop: 1"), "\(player.standardError)")
     }
 
+    /// A MIDI file through JACK: its events go through the ring (as the ALSA sequencer's
+    /// input does), the A4 sounds at 440 Hz, and the player stops when the file has played out.
+    @Test func aMidiFilePlaysThroughTheRing() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples/a440.mid").path
+        try #require(FileManager.default.fileExists(atPath: file))
+        let server = try TestJACKServer()
+        let probes = try ProbeClients(server: server.name, offset: 0, recordFrames: 24_000)
+        defer { probes.close() }
+        let player = try PlayerRun(["play", "--driver", "jack", "--jack-server", server.name, "--no-jack-autoconnect",
+                                    "--reverb", "off", "--chorus", "off", file] + PlayerRun.fontArguments)
+        try player.waitForStandardError(containing: "soundfont:")
+        let deadline = Date().addingTimeInterval(5)
+        while !probes.hasPort("attacca:out_L") {
+            try #require(Date() < deadline, "attacca's ports did not appear")
+            usleep(20_000)
+        }
+        try probes.connect("attacca:out_L", "probe-record:in")
+        usleep(500_000)
+        let (samples, _) = try probes.sendAndRecord([0xFE, 0, 0])  // active sensing, to nobody: just record
+        let pitch = try #require(PitchEstimate.frequency(samples[8000..<(8000 + 8192)], rate: server.rate), "no pitch found")
+        #expect(abs(pitch - 440) < 440 * 0.01, "\(pitch) Hz")
+        player.process.waitUntilExit()
+        #expect(player.process.terminationStatus == 0, "\(player.standardError)")
+        #expect(!player.standardError.contains("connected attacca:out_L to system:playback_1"))
+        let report = player.errorLines.suffix(3)
+        #expect(report.first == "events: 3 received, 0 dropped", "\(player.standardError)")
+        #expect(report.dropFirst().first == "voices sounding at stop: 0", "\(player.standardError)")
+        if TestJACKServer.realtime { #expect(report.last == "xruns: 0", "\(player.standardError)") }
+    }
+
     /// No server under that name: one line, exit 1, at once (JackNoStartServer: no hang).
     @Test func aMissingServerIsOneLineAndFailure() throws {
         let started = Date()
@@ -88,6 +120,17 @@ struct JACKPlayTests {
         #expect(player.errorLines.count == 1, "\(player.standardError)")
         #expect(player.errorLines.first?.hasPrefix("attacca: error: ") == true)
         #expect(player.standardError.contains("no JACK server 'attacca-test-none-"))
+    }
+
+    /// A --jack-midi-connect port that does not exist: one line naming it, exit 1.
+    @Test func aMissingMidiSourceIsOneLineAndFailure() throws {
+        let server = try TestJACKServer()
+        let player = try PlayerRun(["play", "--driver", "jack", "--jack-server", server.name,
+                                    "--jack-midi-connect", "nobody:midi_out"] + PlayerRun.fontArguments)
+        player.process.waitUntilExit()
+        #expect(player.process.terminationStatus == 1, "\(player.standardError)")
+        #expect(player.errorLines.last == "attacca: error: jack_connect failed: cannot connect 'nobody:midi_out' to attacca:midi_in: no such port (see jack_lsp)",
+                "\(player.standardError)")
     }
 
     /// The server killed (SIGKILL) mid-note and started again: attacca says so, releases the
