@@ -49,8 +49,11 @@ public struct JACKProcessor: ~Copyable {
     /// The merged, frame-ordered events the engine renders, and for each its origin (for records).
     let timed: UnsafeMutableBufferPointer<TimedMidiMessage>
     let origins: UnsafeMutableBufferPointer<RingEvent>
-    /// MIDI port events past `midiCapacity`, and records of the latest cycle's playback latency.
+    /// Messages read from the MIDI port, and those past `midiCapacity` (dropped). Plain counts
+    /// of the callback's: read them once it has stopped.
+    public private(set) var receivedMidi = 0
     public private(set) var droppedMidi = 0
+    /// The output's playback latency the latest cycle read.
     public private(set) var lastPlaybackLatencyFrames: UInt32 = 0
 
     public init(ring: EventRing, monitor: AudioMonitor, rate: Int, latencyMode: LatencyMode = .lowest,
@@ -179,6 +182,7 @@ public struct JACKProcessor: ~Copyable {
             let (written, dropped) = JACKMidiDecoder.decode(UnsafePointer(bytes), size: event.size,
                                                              into: decoded + count, room: Self.midiCapacity - count)
             droppedMidi += dropped
+            receivedMidi += written + dropped
             for slot in count..<(count + written) {
                 midiEvents[slot] = RingEvent(message: decoded[slot], arrivalNanoseconds: stamp, sourceNanoseconds: stamp)
                 midiFrames[slot] = frame

@@ -102,15 +102,18 @@ public struct JACKSession: ~Copyable {
         set { processor.pointee.limits = newValue }
     }
 
-    /// The output's playback latency (frames) the last cycle read: what its records add.
-    public var playbackLatencyFrames: Int { Int(processor.pointee.lastPlaybackLatencyFrames) }
+    /// Messages the MIDI port brought, and those dropped (more than a cycle holds); read
+    /// after `stop()`.
+    public var midiReceived: Int { processor.pointee.receivedMidi }
+    public var midiDropped: Int { processor.pointee.droppedMidi }
 
     /// Full names of the client's ports.
     public var portNames: (left: String, right: String, midi: String) {
         (clientName + ":" + JACKSettings.leftPort, clientName + ":" + JACKSettings.rightPort, clientName + ":" + JACKSettings.midiPort)
     }
 
-    /// Starts playing `engine` (which must outlive the session's playing) and makes the
+    /// Starts playing `engine` (which must outlive the session's playing: until `stop()`, or
+    /// this throwing, after which the callback no longer runs) and makes the
     /// connections the settings ask for; returns a line for each. A `midiSources` port that
     /// cannot be connected is an error; physical outputs that cannot be are said, not fatal.
     public mutating func start<E: SoundEngine & ~Copyable>(engine: UnsafeMutablePointer<E>) throws(JACKError) -> [String] {
@@ -144,6 +147,9 @@ public struct JACKSession: ~Copyable {
         do {
             lines = try connect(opened, strict: true)
         } catch {
+            // The engine may not outlive this error: the callback stops first.
+            opened.deactivate()
+            state = .stopped
             client = consume opened
             throw error
         }

@@ -110,12 +110,23 @@ struct PlayJob: EngineVisitor {
         defer { latencyServer.stop() }
         return try withUnsafeMutablePointer(to: &engine) { engine in
             jack.pointee.limits = limits
-            let lines = try jack.pointee.start(engine: engine)
-            for line in lines where !quiet || line.hasPrefix("warning") { StandardError.write("attacca: \(line)") }
+            // Before the callback runs: faulting every page in must not stall its first cycles.
             if let refusal = Realtime.lockMemory() {
                 StandardError.write("attacca: warning: the system refused locking memory (\(refusal)); \(Realtime.advice)")
             }
-            return feed(&jack.pointee, hasEffects: engine.pointee.hasEffects)
+            let lines: [String]
+            do {
+                lines = try jack.pointee.start(engine: engine)
+            } catch {
+                jack.pointee.stop()  // the engine goes with this error: no callback may touch it
+                throw error
+            }
+            for line in lines where !quiet || line.hasPrefix("warning") { StandardError.write("attacca: \(line)") }
+            var outcome = feed(&jack.pointee, hasEffects: engine.pointee.hasEffects)
+            // The JACK MIDI input's messages too (its callback has stopped).
+            outcome.received += jack.pointee.midiReceived
+            outcome.dropped += jack.pointee.midiDropped
+            return outcome
         }
     }
 

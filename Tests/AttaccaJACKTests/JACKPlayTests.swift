@@ -21,6 +21,25 @@ struct JACKPlayTests {
         return player
     }
 
+    /// 0 xruns at 64 frames, of attacca's making: on an idle machine none at all. jackd's dummy
+    /// backend runs on a timer; on a busy one (2 shared cores) the timer itself wakes late
+    /// (`JackTimedDriver::Process XRun = N usec`, seen with jackd and no client at all), and that
+    /// cycle's clients are then all reported unfinished. So: every xrun that names attacca
+    /// follows a late wake-up of the timer, and attacca counts none unless jackd reported some
+    /// (the xrun callback counts the server's). Without real-time scheduling it is only printed.
+    static func expectNoXrunsOfOurs(_ player: PlayerRun, _ server: TestJACKServer) throws {
+        let line = try #require(player.errorLines.last { $0.hasPrefix("xruns: ") }, "\(player.standardError)")
+        let counted = Int(line.dropFirst("xruns: ".count)) ?? -1
+        let late = server.xrunLines.filter { $0.contains("JackTimedDriver::Process XRun") }.count
+        let blaming = server.xrunsBlaming("attacca").count
+        if counted > 0 || !TestJACKServer.realtime {
+            print("JACK xruns: attacca counted \(counted); jackd's timer woke late \(late) times, named attacca \(blaming) times")
+        }
+        guard TestJACKServer.realtime else { return }
+        #expect(blaming <= late, "\(server.xrunLines)")
+        #expect(counted == 0 || late > 0, "attacca counted \(counted) xruns, jackd's timer never woke late: \(server.xrunLines)")
+    }
+
     /// A4 sent at a known frame of a cycle: its first sound is at that frame plus where the
     /// engine's own offline render of the note starts (the sample's leading silence), exactly;
     /// sent again at another offset after All Sound Off, the same (a driver that plays events
@@ -70,13 +89,10 @@ struct JACKPlayTests {
 
         let status = player.interrupt()
         #expect(status == 0, "\(player.standardError)")
-        let xruns = try #require(player.errorLines.last { $0.hasPrefix("xruns: ") })
-        if TestJACKServer.realtime {
-            #expect(xruns == "xruns: 0", "\(player.standardError)")
-        } else {
-            print("JACK xruns not held to 0: jackd runs without real-time scheduling here (\(xruns))")
-        }
+        try Self.expectNoXrunsOfOurs(player, server)
         #expect(player.errorLines.contains("voices sounding at stop: 1"), "\(player.standardError)")
+        // Note-on, All Sound Off, note-on: JACK MIDI messages count with the rest.
+        #expect(player.errorLines.contains("events: 3 received, 0 dropped"), "\(player.standardError)")
     }
 
     /// A MIDI file through JACK: its events go through the ring (as the ALSA sequencer's
@@ -107,7 +123,7 @@ struct JACKPlayTests {
         let report = player.errorLines.suffix(3)
         #expect(report.first == "events: 3 received, 0 dropped", "\(player.standardError)")
         #expect(report.dropFirst().first == "voices sounding at stop: 0", "\(player.standardError)")
-        if TestJACKServer.realtime { #expect(report.last == "xruns: 0", "\(player.standardError)") }
+        try Self.expectNoXrunsOfOurs(player, server)
     }
 
     /// No server under that name: one line, exit 1, at once (JackNoStartServer: no hang).

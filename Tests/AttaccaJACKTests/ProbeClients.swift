@@ -68,9 +68,16 @@ final class ProbeClients {
         samples.deallocate()
     }
 
+    /// Connects, retrying for up to 5 s: a client's ports exist before it is active, and JACK
+    /// refuses to connect an inactive client's.
     func connect(_ source: String, _ destination: String) throws {
-        let code = jack_connect(sender, source, destination)
-        if code != 0 && code != EEXIST { throw TestJACKError("cannot connect \(source) to \(destination) (\(code))") }
+        let deadline = Date().addingTimeInterval(5)
+        while true {
+            let code = jack_connect(sender, source, destination)
+            if code == 0 || code == EEXIST { return }
+            guard Date() < deadline else { throw TestJACKError("cannot connect \(source) to \(destination) (\(code))") }
+            usleep(20_000)
+        }
     }
 
     func hasPort(_ name: String) -> Bool { jack_port_by_name(sender, name) != nil }

@@ -17,16 +17,34 @@ final class TestJACKServer {
     }()
 
     let name: String
+    /// jackd's output: its xrun reports say whose they were.
+    let logURL: URL
     let rate = 48000
     let period = 64
     private var process: Process?
 
     init() throws {
         name = "attacca-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        logURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         try start()
     }
 
-    deinit { kill(signal: SIGTERM) }
+    deinit {
+        kill(signal: SIGTERM)
+        try? FileManager.default.removeItem(at: logURL)
+    }
+
+    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    /// The xruns jackd reported: its timer woke late (`JackTimedDriver::Process XRun`: the
+    /// machine was busy) or a client did not finish (`JackEngine::XRun: client = …`).
+    var xrunLines: [Substring] { log.split(separator: "\n").filter { $0.contains("XRun") } }
+
+    /// Lines where jackd blames `client` for an xrun (it did not finish its cycle in time).
+    func xrunsBlaming(_ client: String) -> [Substring] {
+        xrunLines.filter { $0.contains("client = \(client) ") || $0.contains("client \(client) ") }
+    }
 
     /// Starts jackd and waits (up to 10 s) until a client can connect.
     func start() throws {
@@ -35,8 +53,10 @@ final class TestJACKServer {
         process.executableURL = URL(fileURLWithPath: Self.jackdPath!)
         process.arguments = (Self.realtime ? ["-R"] : ["--no-realtime"]) + ["-n", name, "-d", "dummy", "-r", "\(rate)", "-p", "\(period)"]
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let log = try FileHandle(forWritingTo: logURL)
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
         try process.run()
         self.process = process
         let deadline = Date().addingTimeInterval(10)
