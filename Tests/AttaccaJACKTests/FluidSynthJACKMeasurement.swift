@@ -21,7 +21,8 @@ struct FluidSynthJACKMeasurement {
         fluidsynth.standardOutput = FileHandle.nullDevice
         fluidsynth.standardError = FileHandle.nullDevice
         try fluidsynth.run()
-        defer { fluidsynth.terminate(); fluidsynth.waitUntilExit() }
+        // Its server mode (-s) does not end on SIGTERM.
+        defer { kill(fluidsynth.processIdentifier, SIGKILL); fluidsynth.waitUntilExit() }
         let deadline = Date().addingTimeInterval(10)
         while !(probes.hasPort("fluidsynth-midi:midi_00") && probes.hasPort("fluidsynth-midi:left")) {
             try #require(Date() < deadline, "fluidsynth's ports did not appear")
