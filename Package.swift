@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "AttaccaCore", targets: ["AttaccaCore"]),
         .library(name: "AttaccaFluid", targets: ["AttaccaFluid"]),
         .library(name: "AttaccaALSA", targets: ["AttaccaALSA"]),
+        .library(name: "AttaccaJACK", targets: ["AttaccaJACK"]),
         .executable(name: "attacca", targets: ["attacca"]),
     ],
     dependencies: [
@@ -21,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CFluidSynth", providers: [.apt(["libfluidsynth-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CVorbis", pkgConfig: "vorbisfile", providers: [.apt(["libvorbis-dev"])]),
+        .systemLibrary(name: "CJack", pkgConfig: "jack", providers: [.apt(["libjack-jackd2-dev"])]),
 
         // Pure Swift: SoundFont and MIDI file readers, the synthesizer. No ALSA, no Foundation.
         .target(name: "AttaccaCore"),
@@ -37,13 +39,16 @@ let package = Package(
         .target(name: "AttaccaAnalysis"),
         // Typed wrappers over alsa-lib: sequencer input, PCM output, the audio thread.
         .target(name: "AttaccaALSA", dependencies: ["AttaccaCore", "CALSA"]),
+        // Typed wrappers over libjack: a JACK client with two audio outputs and a MIDI input, the
+        // process callback (sample-accurate JACK MIDI), reconnection after a server shutdown.
+        .target(name: "AttaccaJACK", dependencies: ["AttaccaCore", "AttaccaALSA", "CJack"]),
         // Note-on latency off the audio thread: HdrHistograms, the report, its socket, text and SVG.
         .target(name: "AttaccaLatency", dependencies: ["AttaccaALSA", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 
         .executableTarget(
             name: "attacca",
             dependencies: [
-                "AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaALSA", "AttaccaLatency", "AttaccaVorbis",
+                "AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaALSA", "AttaccaJACK", "AttaccaLatency", "AttaccaVorbis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +71,7 @@ let package = Package(
         .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaAnalysis", "AttaccaVorbis"]),
         .testTarget(name: "AttaccaAnalysisTests", dependencies: ["AttaccaAnalysis"]),
         .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaALSA", "CALSA", "CAllocationCounter"]),
+        .testTarget(name: "AttaccaJACKTests", dependencies: ["attacca", "AttaccaCore", "AttaccaAssets", "AttaccaALSA", "AttaccaJACK", "CJack"]),
         .testTarget(name: "AttaccaLatencyTests", dependencies: ["AttaccaALSA", "AttaccaLatency"]),
         .testTarget(name: "AttaccaCLITests", dependencies: ["attacca", "AttaccaCore", "AttaccaAudioFile"]),
     ],

@@ -66,7 +66,14 @@ public struct AudioMonitor: @unchecked Sendable {
 
     // MARK: Written by the audio thread
 
-    @_noLocks func recordPeriod(renderNanoseconds: Int, voices: Int, events: Int, leadNanoseconds: Int = 0) {
+    /// An xrun another layer reported (JACK's xrun callback); the ALSA loop counts its own.
+    @_noLocks public func recordXrun() { add(.xruns, 1) }
+
+    /// The voices sounding, set by whoever owns the engine while no audio thread runs.
+    public func storeVoices(_ count: Int) { store(.voices, count) }
+
+    /// One period (or JACK cycle) done: its render time, the voices after it, the events it took.
+    @_noLocks public func recordPeriod(renderNanoseconds: Int, voices: Int, events: Int, leadNanoseconds: Int = 0) {
         store(.renderNanoseconds, renderNanoseconds)
         store(.renderLeadNanoseconds, leadNanoseconds)
         store(.voices, voices)

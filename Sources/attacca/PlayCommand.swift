@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttaccaALSA
 import AttaccaCore
+import AttaccaJACK
 import AttaccaLatency
 import Glibc
 
@@ -10,13 +11,27 @@ import Glibc
 struct PlayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
-        abstract: "Play live: MIDI input (and an optional MIDI file) to an ALSA PCM device.",
+        abstract: "Play live: MIDI input (and an optional MIDI file) to an ALSA PCM device or a JACK server.",
         discussion: """
             Creates the sequencer client 'Attacca' with the port 'Attacca input', connects every \
             hardware MIDI source (also ones plugged in later) unless --no-auto-connect, and plays \
-            until Ctrl-C, or until a MIDI file given has played out. See 'attacca devices' for names.
+            until Ctrl-C, or until a MIDI file given has played out. See 'attacca devices' for names. \
+            With --driver jack: the JACK client 'attacca' with the ports out_L, out_R and midi_in \
+            (JACK MIDI, placed at each event's own frame); the rate and period are the server's.
             """
     )
+
+    @Option(help: ArgumentHelp("Where the sound goes: alsa (a PCM device, the card is ours) or jack (a JACK server, jackd or PipeWire's).", valueName: "driver"))
+    var driver: AudioDriver = .alsa
+
+    @Option(help: ArgumentHelp("With --driver jack: the JACK server's name (default: $JACK_DEFAULT_SERVER, else 'default'). Never starts a server.", valueName: "name"))
+    var jackServer: String?
+
+    @Flag(inversion: .prefixedNo, help: "With --driver jack: connect out_L and out_R to the first two physical playback ports.")
+    var jackAutoconnect = true
+
+    @Option(help: ArgumentHelp("With --driver jack: connect this JACK MIDI output port (client:port, see jack_lsp) to midi_in (repeatable).", valueName: "port"))
+    var jackMidiConnect: [String] = []
 
     @Option(name: [.short, .long], help: ArgumentHelp("ALSA PCM device: hw:0,0, hw:CARD=...,DEV=..., plughw:..., default, null.", valueName: "name"))
     var device: String = "default"
@@ -73,6 +88,21 @@ struct PlayCommand: ParsableCommand {
         }
         if midiFile?.isEmpty == true { throw ValidationError("the MIDI file name is empty") }
         if connect.contains(where: \.isEmpty) { throw ValidationError("--connect needs a port (see 'attacca devices')") }
+        switch driver {
+        case .alsa:
+            if jackServer != nil || !jackMidiConnect.isEmpty || !jackAutoconnect {
+                throw ValidationError("--jack-server, --jack-midi-connect and --no-jack-autoconnect need --driver jack")
+            }
+        case .jack:
+            if device != "default" || format != nil {
+                throw ValidationError("--device and --format are ALSA's; with --driver jack the JACK server owns the device")
+            }
+            if period != 64 || periods != 2 {
+                throw ValidationError("--period and --periods are the JACK server's with --driver jack (jackd -p and -n)")
+            }
+            if jackServer?.isEmpty == true { throw ValidationError("--jack-server needs a name") }
+            if jackMidiConnect.contains(where: \.isEmpty) { throw ValidationError("--jack-midi-connect needs a port (see jack_lsp)") }
+        }
     }
 
     func run() throws {
@@ -90,6 +120,7 @@ struct PlayCommand: ParsableCommand {
         InterruptFlag.install()
         Self.unblockStopSignals()
         ALSALibrary.silenceDiagnostics()
+        if driver == .jack { return try runJACK(file: file) }
 
         let requested = PCMConfiguration(device: device, rate: rate, format: format.flatMap(PCMFormat.init(name:)),
                                          channels: 2, periodSize: period, periodCount: periods)
@@ -135,6 +166,55 @@ struct PlayCommand: ParsableCommand {
             StandardError.write("attacca: stopped after \(outcome.periods) periods")
         }
         // Always, --quiet included, in this order with xruns last: scripts (the VM harness) read them.
+        StandardError.write("events: \(outcome.received) received, \(outcome.dropped) dropped")
+        StandardError.write("voices sounding at stop: \(outcome.voicesAtStop)")
+        StandardError.write("xruns: \(outcome.xruns)")
+    }
+
+    /// `--driver jack`: the client opened first (a missing server is said before a long SoundFont
+    /// load), the engine built at the server's rate, then the same player loop as ALSA's.
+    private func runJACK(file: MidiFile?) throws {
+        let ring = EventRing(capacity: 1024)
+        let monitor = AudioMonitor()
+        let records = LatencyRing(capacity: 4096)
+        defer {
+            ring.deallocate()
+            monitor.deallocate()
+            records.deallocate()
+        }
+        let settings = JACKSettings(server: jackServer, autoConnect: jackAutoconnect, midiSources: jackMidiConnect)
+        var session = try JACKSession(settings: settings, ring: ring, monitor: monitor, latencyMode: latencyMode,
+                                      latencyRecords: records)
+        let serverName = jackServer ?? "default"
+        // For the status line and `attacca latency`: JACK's period, and two of them (jackd's -n 2).
+        let described = PCMConfiguration(device: "jack:\(serverName)", rate: session.sampleRate, format: .float,
+                                         channels: 2, periodSize: session.bufferSize, periodCount: 2)
+        let setup = LatencySetup(device: described.device, rate: described.rate, periodSize: described.periodSize,
+                                 periodCount: described.periodCount, mode: latencyMode.rawValue)
+        let server = makeLatencyServer(records: records, monitor: monitor, setup: setup)
+        if rate != 48000 && rate != session.sampleRate {
+            StandardError.write("attacca: warning: --rate \(rate) ignored: the JACK server runs at \(session.sampleRate) Hz")
+        }
+        if !quiet {
+            let period = Double(session.bufferSize) * 1000 / Double(session.sampleRate)
+            StandardError.write("attacca: JACK client '\(session.clientName)' on server '\(serverName)': \(session.sampleRate) Hz, "
+                + "\(session.bufferSize) frames a cycle (\(String(format3: period)) ms)")
+        }
+        let sampleRate = session.sampleRate
+        let outcome = try withUnsafeMutablePointer(to: &session) { sessionPointer in
+            try Self.withOptionalPointer(openSequencer(playingFile: file != nil)) { sequencerPointer in
+                var job = PlayJob(device: nil, request: described, ring: ring, monitor: monitor,
+                                  sequencer: sequencerPointer, midiFile: file, priority: nil,
+                                  autoConnect: autoConnect, quiet: quiet, latencyMode: latencyMode, renderLead: .off,
+                                  latencyRecords: records, latencyServer: server, showsLatency: latency)
+                job.limits = engineOptions.limiter == .on
+                job.jack = sessionPointer
+                return try engineOptions.withEngine(sampleRate: sampleRate, job)
+            }
+        }
+        if !quiet {
+            StandardError.write("attacca: stopped after \(outcome.periods) cycles")
+        }
         StandardError.write("events: \(outcome.received) received, \(outcome.dropped) dropped")
         StandardError.write("voices sounding at stop: \(outcome.voicesAtStop)")
         StandardError.write("xruns: \(outcome.xruns)")

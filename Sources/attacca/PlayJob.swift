@@ -1,16 +1,18 @@
 import AttaccaALSA
 import AttaccaCore
+import AttaccaJACK
 import AttaccaLatency
 import Glibc
 
 /// The live instrument, run with whichever engine `EngineOptions` builds: starts the audio
-/// session on the opened device, then, on this (ordinary) thread, moves MIDI input and the MIDI
+/// session on the opened device (ALSA) or the JACK client's callback (`jack`), then, on this (ordinary) thread, moves MIDI input and the MIDI
 /// file's events into the ring, releases what a departed MIDI source held, draws the status
 /// line, says when the device goes away and comes back, and waits for the end or a signal.
 struct PlayJob: EngineVisitor {
-    /// The device `PlayCommand` opened (taken from here by the session).
-    let device: UnsafeMutablePointer<PCM?>
-    /// What to ask for when the device has to be opened again.
+    /// The device `PlayCommand` opened (taken from here by the session); nil with JACK.
+    let device: UnsafeMutablePointer<PCM?>?
+    /// What to ask for when the device has to be opened again (with JACK: the server's rate and
+    /// buffer size, for the status line).
     let request: PCMConfiguration
     let ring: EventRing
     let monitor: AudioMonitor
@@ -30,6 +32,8 @@ struct PlayJob: EngineVisitor {
     let showsLatency: Bool
     /// `--limiter on`: the audio loop limits each period (`OutputLimiter`).
     var limits = true
+    /// `--driver jack`: the JACK client `PlayCommand` opened; the engine plays in its callback.
+    var jack: UnsafeMutablePointer<JACKSession>?
     /// Longest wait for the sound to die away after the file's last event.
     let tailSeconds: Double = 2
     /// How far ahead the file's events are put on the sequencer queue: long enough to ride out a
@@ -55,6 +59,7 @@ struct PlayJob: EngineVisitor {
     }
 
     func visit<E: SoundEngine & ~Copyable>(_ engine: inout E) throws -> Outcome {
+        if let jack { return try visit(&engine, jack: jack) }
         let request = self.request
         // Its thread and histograms exist before memory is locked (below, once the session's
         // buffers exist): with MCL_FUTURE a memlock limit would make later allocations fail.
@@ -62,7 +67,7 @@ struct PlayJob: EngineVisitor {
         defer { latencyServer.stop() }
         return try withUnsafeMutablePointer(to: &engine) { engine in
             var session = AudioSession<PCM>(
-                device: device.pointee.take()!, ring: ring, monitor: monitor, priority: priority,
+                device: device!.pointee.take()!, ring: ring, monitor: monitor, priority: priority,
                 retryNanoseconds: Self.retryNanoseconds, latencyMode: latencyMode, renderLead: renderLead, latencyRecords: latencyRecords,
                 open: { () throws(ALSAError) -> PCM in try PCM(request) },
                 run: { loop in
@@ -97,10 +102,38 @@ struct PlayJob: EngineVisitor {
         }
     }
 
+    /// With JACK: the engine plays in the client's process callback from `start` until `stop`.
+    /// The MIDI input thread stays an ordinary one: JACK's threads run at the server's priority,
+    /// which one of ours must not preempt.
+    private func visit<E: SoundEngine & ~Copyable>(_ engine: inout E, jack: UnsafeMutablePointer<JACKSession>) throws -> Outcome {
+        latencyServer.start()
+        defer { latencyServer.stop() }
+        return try withUnsafeMutablePointer(to: &engine) { engine in
+            jack.pointee.limits = limits
+            // Before the callback runs: faulting every page in must not stall its first cycles.
+            if let refusal = Realtime.lockMemory() {
+                StandardError.write("attacca: warning: the system refused locking memory (\(refusal)); \(Realtime.advice)")
+            }
+            let lines: [String]
+            do {
+                lines = try jack.pointee.start(engine: engine)
+            } catch {
+                jack.pointee.stop()  // the engine goes with this error: no callback may touch it
+                throw error
+            }
+            for line in lines where !quiet || line.hasPrefix("warning") { StandardError.write("attacca: \(line)") }
+            var outcome = feed(&jack.pointee, hasEffects: engine.pointee.hasEffects)
+            // The JACK MIDI input's messages too (its callback has stopped).
+            outcome.received += jack.pointee.midiReceived
+            outcome.dropped += jack.pointee.midiDropped
+            return outcome
+        }
+    }
+
     /// Runs until the file has played out, a signal, or the device fails before ever playing.
     /// With `hasEffects` the reverb's tail plays out after the last voice: a file ends
     /// `tailSeconds` after its last event, not as soon as no voice sounds.
-    private func feed(_ session: inout AudioSession<PCM>, hasEffects: Bool) -> Outcome {
+    private func feed<Output: PlayOutput & ~Copyable>(_ session: inout Output, hasEffects: Bool) -> Outcome {
         var status = StatusLine(monitor: monitor, ring: ring, periodNanoseconds: request.periodNanoseconds)
         var readout = LatencyDisplay(stream: stderr, inPlace: StandardError.isTerminal)
         defer {
@@ -137,22 +170,22 @@ struct PlayJob: EngineVisitor {
 
         while !InterruptFlag.isRaised {
             let now = MonotonicClock.now()
-            switch session.poll(now: now) {
-            case .lost(let code)?:
+            switch session.pollOutput(now: now) {
+            case .lost(let line)?:
                 lostAt = now
                 if !quiet { status.finish() }
-                StandardError.write("attacca: warning: PCM device '\(request.device)' failed: \(Self.reason(code)); "
-                    + "closed it, trying to reopen it every \(String(format3: Double(Self.retryNanoseconds) / 1e9)) s (Ctrl-C to stop)")
-            case .restored(let configuration, let attempts)?:
+                StandardError.write(line)
+            case .restored(let name, let attempts, let lines)?:
                 if !quiet { status.finish() }
-                StandardError.write("attacca: PCM device '\(configuration.device)' is back after "
+                StandardError.write("attacca: \(name) is back after "
                     + "\(String(format3: Double(now - lostAt) / 1e9)) s (\(attempts) attempt\(attempts == 1 ? "" : "s")); playing on, all notes off")
+                for line in lines where !quiet || line.hasPrefix("warning") { StandardError.write("attacca: \(line)") }
             case .failedAtStart(let code)?:
                 failureCode = code
             case nil:
                 break
             }
-            if session.state == .stopped { break }
+            if session.hasStopped { break }
             // Snapshot for this turn: only `poll` changes it, and only on this thread.
             let playing = session.isPlaying
             func deliver(_ event: RingEvent) {
@@ -219,7 +252,7 @@ struct PlayJob: EngineVisitor {
                 readout.show(LatencyReadout.lines(latencyServer.report, unicode: StandardError.isTerminal))
                 lastStatus = now
             } else if !quiet && now - lastStatus >= statusInterval {
-                status.note = playing ? nil : "device away" + (session.lastOpenError.map { ": \($0.description)" } ?? "")
+                status.note = playing ? nil : session.awayNote
                 status.update()
                 lastStatus = now
             }

@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+
+/// `attacca play --driver jack` against a jackd of the test's own (dummy backend, 48 kHz,
+/// 64-frame periods: no sound card needed), with the test's JACK clients sending MIDI and
+/// recording the output. Skipped only where jackd is not installed (scripts/setup installs it).
+@Suite(.serialized, .enabled(if: TestJACKServer.isInstalled, "jackd is not installed (scripts/setup installs jackd2)"))
+struct JACKPlayTests {
+    /// The frame offset inside its cycle the note-on is sent at: not 0, so a driver that plays
+    /// every event at the cycle's start (as FluidSynth's does) would sound 37 frames early.
+    static let offset: UInt32 = 37
+
+    /// Starts attacca on `server` with the probes' MIDI output connected by --jack-midi-connect,
+    /// and its left output connected to the recorder.
+    static func startPlayer(on server: TestJACKServer, probes: ProbeClients) throws -> PlayerRun {
+        // Effects off: digital silence before a note and after all sound off is exact.
+        let player = try PlayerRun(["play", "--driver", "jack", "--jack-server", server.name, "--reverb", "off", "--chorus", "off",
+                                    "--jack-midi-connect", "probe-send:midi_out"] + PlayerRun.fontArguments)
+        try player.waitForStandardError(containing: "connected JACK MIDI probe-send:midi_out to attacca:midi_in")
+        try probes.connect("attacca:out_L", "probe-record:in")
+        return player
+    }
+
+    /// 0 xruns at 64 frames, of attacca's making: on an idle machine none at all. jackd's dummy
+    /// backend runs on a timer; on a busy one (2 shared cores) the timer itself wakes late
+    /// (`JackTimedDriver::Process XRun = N usec`, seen with jackd and no client at all), and that
+    /// cycle's clients are then all reported unfinished. So: every xrun that names attacca
+    /// follows a late wake-up of the timer, and attacca counts none unless jackd reported some
+    /// (the xrun callback counts the server's). Without real-time scheduling it is only printed.
+    static func expectNoXrunsOfOurs(_ player: PlayerRun, _ server: TestJACKServer) throws {
+        let line = try #require(player.errorLines.last { $0.hasPrefix("xruns: ") }, "\(player.standardError)")
+        let counted = Int(line.dropFirst("xruns: ".count)) ?? -1
+        let late = server.xrunLines.filter { $0.contains("JackTimedDriver::Process XRun") }.count
+        let blaming = server.xrunsBlaming("attacca").count
+        if counted > 0 || !TestJACKServer.realtime {
+            print("JACK xruns: attacca counted \(counted); jackd's timer woke late \(late) times, named attacca \(blaming) times")
+        }
+        guard TestJACKServer.realtime else { return }
+        #expect(blaming <= late, "\(server.xrunLines)")
+        #expect(counted == 0 || late > 0, "attacca counted \(counted) xruns, jackd's timer never woke late: \(server.xrunLines)")
+    }
+
+    /// A4 sent at a known frame of a cycle: its first sound is at that frame plus where the
+    /// engine's own offline render of the note starts (the sample's leading silence), exactly;
+    /// sent again at another offset after All Sound Off, the same (a driver that plays events
+    /// at the cycle's start would be 37 − 5 frames apart). Nothing sounds before, the pitch is
+    /// 440 Hz, the latency readout has the notes, and no xrun.
+    @Test func aJACKMidiNoteSoundsAtItsFrameWithItsPitch() throws {
+        let server = try TestJACKServer()
+        let probes = try ProbeClients(server: server.name, offset: Self.offset, recordFrames: 24_000)
+        defer { probes.close() }
+        let player = try Self.startPlayer(on: server, probes: probes)
+        #expect(player.standardError.contains("connected attacca:out_L to system:playback_1"), "\(player.standardError)")
+        let reference = try #require(try ReferenceOnset.frames(key: 69, rate: server.rate), "the offline render is silent")
+        // The engine has settled (its first cycles, the connections' graph reorder) before the note.
+        usleep(300_000)
+        let (samples, sentIndex) = try probes.sendAndRecord([0x90, 69, 100], at: Self.offset)
+        try #require(sentIndex >= 0 && sentIndex < samples.count, "sent at \(sentIndex)")
+        let onset = try #require(samples.firstIndex { $0 != 0 }, "no sound recorded")
+        print("JACK onset: sent at frame \(sentIndex) of the recording (offset \(Self.offset)), first sound at \(onset): "
+            + "\(onset - sentIndex) frames later; the offline render's first sound: frame \(reference)")
+        #expect(abs(onset - sentIndex - reference) <= 1, "sent at \(sentIndex), sounding from \(onset), offline from \(reference)")
+        let start = onset + 2400  // 50 ms in: past the attack
+        let pitch = try #require(PitchEstimate.frequency(samples[start..<(start + 8192)], rate: server.rate), "no pitch found")
+        print("JACK pitch: \(pitch) Hz for A4")
+        #expect(abs(pitch - 440) < 440 * 0.01, "\(pitch) Hz")
+
+        // Silenced, then the same note at another offset.
+        _ = try probes.sendAndRecord([0xB0, 120, 0])
+        let (again, sentAgain) = try probes.sendAndRecord([0x90, 69, 100], at: 5)
+        let onsetAgain = try #require(again.firstIndex { $0 != 0 }, "no sound recorded at offset 5")
+        print("JACK onset at offset 5: \(onsetAgain - sentAgain) frames after the send")
+        #expect(abs(onsetAgain - sentAgain - reference) <= 1, "sent at \(sentAgain), sounding from \(onsetAgain)")
+
+        // The note's latency record: a JACK MIDI event counts from its frame in the cycle
+        // before (JACK delivers a period's events a period later) to when that frame is heard,
+        // cycle start + the output's playback latency (the dummy backend's 2 × 64 frames):
+        // 64 + 128 frames = 4.0 ms.
+        let deadline = Date().addingTimeInterval(5)
+        var report = try player.latencyReport()
+        while (report["notes"] as? Int ?? 0) < 2 && Date() < deadline {
+            usleep(100_000)
+            report = try player.latencyReport()
+        }
+        #expect(report["notes"] as? Int == 2, "\(report)")
+        let total = try #require((report["total"] as? [String: Any])?["p50"] as? Double, "\(report)")
+        print("JACK latency record: total \(total) ms")
+        #expect(abs(total - 4.0) < 0.1, "\(total) ms")
+
+        let status = player.interrupt()
+        #expect(status == 0, "\(player.standardError)")
+        try Self.expectNoXrunsOfOurs(player, server)
+        #expect(player.errorLines.contains("voices sounding at stop: 1"), "\(player.standardError)")
+        // Note-on, All Sound Off, note-on: JACK MIDI messages count with the rest.
+        #expect(player.errorLines.contains("events: 3 received, 0 dropped"), "\(player.standardError)")
+    }
+
+    /// A MIDI file through JACK: its events go through the ring (as the ALSA sequencer's
+    /// input does), the A4 sounds at 440 Hz, and the player stops when the file has played out.
+    @Test func aMidiFilePlaysThroughTheRing() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples/a440.mid").path
+        try #require(FileManager.default.fileExists(atPath: file))
+        let server = try TestJACKServer()
+        let probes = try ProbeClients(server: server.name, offset: 0, recordFrames: 24_000)
+        defer { probes.close() }
+        let player = try PlayerRun(["play", "--driver", "jack", "--jack-server", server.name, "--no-jack-autoconnect",
+                                    "--reverb", "off", "--chorus", "off", file] + PlayerRun.fontArguments)
+        try player.waitForStandardError(containing: "soundfont:")
+        let deadline = Date().addingTimeInterval(5)
+        while !probes.hasPort("attacca:out_L") {
+            try #require(Date() < deadline, "attacca's ports did not appear")
+            usleep(20_000)
+        }
+        try probes.connect("attacca:out_L", "probe-record:in")
+        usleep(500_000)
+        let (samples, _) = try probes.sendAndRecord([0xFE, 0, 0])  // active sensing, to nobody: just record
+        let pitch = try #require(PitchEstimate.frequency(samples[8000..<(8000 + 8192)], rate: server.rate), "no pitch found")
+        #expect(abs(pitch - 440) < 440 * 0.01, "\(pitch) Hz")
+        player.process.waitUntilExit()
+        #expect(player.process.terminationStatus == 0, "\(player.standardError)")
+        #expect(!player.standardError.contains("connected attacca:out_L to system:playback_1"))
+        let report = player.errorLines.suffix(3)
+        #expect(report.first == "events: 3 received, 0 dropped", "\(player.standardError)")
+        #expect(report.dropFirst().first == "voices sounding at stop: 0", "\(player.standardError)")
+        try Self.expectNoXrunsOfOurs(player, server)
+    }
+
+    /// No server under that name: one line, exit 1, at once (JackNoStartServer: no hang).
+    @Test func aMissingServerIsOneLineAndFailure() throws {
+        let started = Date()
+        let player = try PlayerRun(["play", "--driver", "jack", "--jack-server", "attacca-test-none-\(getpid())"])
+        player.process.waitUntilExit()
+        #expect(player.process.terminationStatus == 1)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(player.errorLines.count == 1, "\(player.standardError)")
+        #expect(player.errorLines.first?.hasPrefix("attacca: error: ") == true)
+        #expect(player.standardError.contains("no JACK server 'attacca-test-none-"))
+    }
+
+    /// A --jack-midi-connect port that does not exist: one line naming it, exit 1.
+    @Test func aMissingMidiSourceIsOneLineAndFailure() throws {
+        let server = try TestJACKServer()
+        let player = try PlayerRun(["play", "--driver", "jack", "--jack-server", server.name,
+                                    "--jack-midi-connect", "nobody:midi_out"] + PlayerRun.fontArguments)
+        player.process.waitUntilExit()
+        #expect(player.process.terminationStatus == 1, "\(player.standardError)")
+        #expect(player.errorLines.last == "attacca: error: jack_connect failed: cannot connect 'nobody:midi_out' to attacca:midi_in: no such port (see jack_lsp)",
+                "\(player.standardError)")
+    }
+
+    /// The server killed (SIGKILL) mid-note and started again: attacca says so, releases the
+    /// note, reconnects within a couple of seconds, and plays a new note at its frame.
+    @Test func aServerThatDiesAndComesBackIsSurvived() throws {
+        let server = try TestJACKServer()
+        var probes = try ProbeClients(server: server.name, offset: Self.offset, recordFrames: 4800)
+        let player = try Self.startPlayer(on: server, probes: probes)
+        usleep(300_000)
+        _ = try probes.sendAndRecord([0x90, 60, 100])  // held: never released by a note-off
+        server.kill(signal: SIGKILL)
+        probes.close()
+        try player.waitForStandardError(containing: "shut down; released all notes", timeout: 10)
+        try server.start()
+        try player.waitForStandardError(containing: "is back after", timeout: 10)
+        // The new server's clients: the note before the outage does not sound on.
+        probes = try ProbeClients(server: server.name, offset: Self.offset, recordFrames: 4800)
+        defer { probes.close() }
+        let deadline = Date().addingTimeInterval(5)
+        while !probes.hasPort("attacca:midi_in") {
+            try #require(Date() < deadline, "attacca's ports did not come back")
+            usleep(20_000)
+        }
+        try probes.connect("probe-send:midi_out", "attacca:midi_in")
+        try probes.connect("attacca:out_L", "probe-record:in")
+        usleep(200_000)
+        let (silence, _) = try probes.sendAndRecord([0x80, 0, 0])  // a note-off for nothing: a marker
+        #expect(silence.allSatisfy { $0 == 0 }, "sound after the server came back, before any note")
+        let (samples, sentIndex) = try probes.sendAndRecord([0x90, 69, 100])
+        let onset = try #require(samples.firstIndex { $0 != 0 }, "no sound after the server came back")
+        let reference = try #require(try ReferenceOnset.frames(key: 69, rate: server.rate))
+        #expect(abs(onset - sentIndex - reference) <= 1, "sent at \(sentIndex), sounding from \(onset), offline from \(reference)")
+        #expect(player.interrupt() == 0, "\(player.standardError)")
+        #expect(player.standardError.contains("(default)") == false)
+    }
+}
