@@ -306,9 +306,8 @@ public struct AudioLoop<Device: PCMDevice & ~Copyable>: ~Copyable {
         var previous: Int64 = 0
         for index in 0..<count {
             let event = drained[index]
-            let time = constantDelay ? event.timeNanoseconds : event.arrivalNanoseconds
-            var frame = (time - windowStart) * rate / 1_000_000_000
-            frame = min(max(frame, previous), lastFrame)
+            let frame = event.frame(windowStart: windowStart, rate: rate, constantDelay: constantDelay, previous: previous,
+                                    lastFrame: lastFrame)
             previous = frame
             timed[index] = TimedMidiMessage(frame: Int32(truncatingIfNeeded: frame), message: event.message)
         }

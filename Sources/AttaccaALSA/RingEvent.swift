@@ -26,6 +26,17 @@ public struct RingEvent: Equatable, Sendable {
         @_noLocks get { Self.time(arrival: arrivalNanoseconds, source: sourceNanoseconds) }
     }
 
+    /// Where this event goes in a window of frames starting at `windowStart` (ns) at `rate`: at
+    /// its read (`constantDelay` false, the lowest latency) or its own time (true, a constant
+    /// delay), never before `previous` (events stay in order), never past `lastFrame`. The ALSA
+    /// loop and the JACK callback place the ring's events alike through this.
+    @inlinable @_noLocks
+    public func frame(windowStart: Int64, rate: Int64, constantDelay: Bool, previous: Int64, lastFrame: Int64) -> Int64 {
+        let time = constantDelay ? timeNanoseconds : arrivalNanoseconds
+        let frame = (time - windowStart) * rate / 1_000_000_000
+        return min(max(frame, previous), lastFrame)
+    }
+
     /// A source stamp further than this before the read is not trusted (a stale queue mapping).
     @inlinable
     public static var sourceStampLimitNanoseconds: Int64 { @_noLocks get { 1_000_000_000 } }

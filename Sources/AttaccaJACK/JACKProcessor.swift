@@ -151,10 +151,8 @@ public struct JACKProcessor: ~Copyable {
         let lastFrame = Int64(frameCount - 1)
         var previous: Int64 = 0
         for index in 0..<count {
-            let event = drained[index]
-            let time = constantDelay ? event.timeNanoseconds : event.arrivalNanoseconds
-            var frame = (time - windowStart) * rate / 1_000_000_000
-            frame = min(max(frame, previous), lastFrame)
+            let frame = drained[index].frame(windowStart: windowStart, rate: rate, constantDelay: constantDelay,
+                                             previous: previous, lastFrame: lastFrame)
             previous = frame
             drainedFrames[index] = Int32(truncatingIfNeeded: frame)
         }

@@ -189,31 +189,15 @@ public struct Chorus: ~Copyable {
             phasorCos[k] = c
             phasorSin[k] = s
         }
-        let wet1 = wet1, wet2 = wet2
-        let w1 = SIMD4<Float>(repeating: wet1), w2 = SIMD4<Float>(repeating: wet2)
-        var lanes = SIMD4<Float>()
-        var i = 0
-        while i &+ 4 <= n {
-            let s = UnsafeRawPointer(shared + i).loadUnaligned(as: SIMD4<Float>.self)
-            let e = UnsafeRawPointer(even + i).loadUnaligned(as: SIMD4<Float>.self) + s
-            let o = UnsafeRawPointer(odd + i).loadUnaligned(as: SIMD4<Float>.self) + s
-            let yLeft = e * w1 + o * w2, yRight = o * w1 + e * w2
-            lanes = FastMath.maxMagnitude(FastMath.maxMagnitude(lanes, yLeft), yRight)
-            let l = UnsafeMutableRawPointer(left + i), r = UnsafeMutableRawPointer(right + i)
-            l.storeBytes(of: l.loadUnaligned(as: SIMD4<Float>.self) + yLeft, as: SIMD4<Float>.self)
-            r.storeBytes(of: r.loadUnaligned(as: SIMD4<Float>.self) + yRight, as: SIMD4<Float>.self)
-            i &+= 4
+        // The shared tap joins both sides after their own taps, in that order of addition.
+        if voices & 1 == 1 && voices > 1 {
+            Reverb.addRun(shared, n, 1, even)
+            Reverb.addRun(shared, n, 1, odd)
+        } else if voices == 1 {
+            Reverb.copyRun(shared, n, even)
+            Reverb.copyRun(shared, n, odd)
         }
-        var outputPeak = max(max(lanes[0], lanes[1]), max(lanes[2], lanes[3]))
-        while i < n {
-            let e = even[i] + shared[i], o = odd[i] + shared[i]
-            let yLeft = e * wet1 + o * wet2
-            let yRight = o * wet1 + e * wet2
-            outputPeak = max(outputPeak, max(yLeft.magnitude, yRight.magnitude))
-            left[i] += yLeft
-            right[i] += yRight
-            i &+= 1
-        }
+        let outputPeak = WidthMix.add(even, odd, n, wet1, wet2, left, right)
         return (inputPeak, outputPeak)
     }
 

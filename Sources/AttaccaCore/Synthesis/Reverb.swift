@@ -189,7 +189,7 @@ public struct Reverb: ~Copyable {
         Self.tap(leftDelay1, t.7, n, 1, yr); Self.tap(leftDelay1, t.8, n, 1, yr); Self.tap(leftDiffuser2, t.9, n, -1, yr)
         Self.tap(leftDelay2, t.10, n, 1, yr); Self.tap(rightDelay1, t.11, n, -1, yr); Self.tap(rightDiffuser2, t.12, n, -1, yr)
         Self.tap(rightDelay2, t.13, n, -1, yr)
-        return (inputPeak, Self.mixOut(yl, yr, n, wet1, wet2, left, right))
+        return (inputPeak, WidthMix.add(yl, yr, n, wet1, wet2, left, right))
     }
 
     /// `line` as an all-pass over `n` points of `x`, in place. In at most two runs of
@@ -245,37 +245,6 @@ public struct Reverb: ~Copyable {
             b[i] = t
             i &+= 1
         }
-    }
-
-    /// Adds the two tap sums, crossed with the width gains, to the output; returns the largest
-    /// magnitude added. Four frames per step.
-    @_noLocks
-    @inline(__always)
-    static func mixOut(_ yl: UnsafePointer<Float>, _ yr: UnsafePointer<Float>, _ count: Int, _ wet1: Float, _ wet2: Float,
-                       _ left: UnsafeMutablePointer<Float>, _ right: UnsafeMutablePointer<Float>) -> Float {
-        let w1 = SIMD4<Float>(repeating: wet1), w2 = SIMD4<Float>(repeating: wet2)
-        var lanes = SIMD4<Float>()
-        var i = 0
-        while i &+ 4 <= count {
-            let a = UnsafeRawPointer(yl + i).loadUnaligned(as: SIMD4<Float>.self)
-            let b = UnsafeRawPointer(yr + i).loadUnaligned(as: SIMD4<Float>.self)
-            let outLeft = a * w1 + b * w2, outRight = b * w1 + a * w2
-            lanes = FastMath.maxMagnitude(FastMath.maxMagnitude(lanes, outLeft), outRight)
-            let l = UnsafeMutableRawPointer(left + i), r = UnsafeMutableRawPointer(right + i)
-            l.storeBytes(of: l.loadUnaligned(as: SIMD4<Float>.self) + outLeft, as: SIMD4<Float>.self)
-            r.storeBytes(of: r.loadUnaligned(as: SIMD4<Float>.self) + outRight, as: SIMD4<Float>.self)
-            i &+= 4
-        }
-        var result = max(max(lanes[0], lanes[1]), max(lanes[2], lanes[3]))
-        while i < count {
-            let outLeft = yl[i] * wet1 + yr[i] * wet2
-            let outRight = yr[i] * wet1 + yl[i] * wet2
-            result = max(result, max(outLeft.magnitude, outRight.magnitude))
-            left[i] += outLeft
-            right[i] += outRight
-            i &+= 1
-        }
-        return result
     }
 
     /// `out[i] = x[i]` for `count` values, four per step.

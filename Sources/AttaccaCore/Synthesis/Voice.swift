@@ -628,14 +628,8 @@ struct Voice {
             if index >= start + 1 && !last.overflow && !reach.overflow
                 && Int(truncatingIfNeeded: reach.partialValue >> 32) + 2 < limit {
                 var p = phase
-                var j = Self.cubicRun16(output, count, &p, step, data, cubicTable)
-                while j < count {
-                    let s = Int(truncatingIfNeeded: p >> 32)
-                    output[j] = Self.cubicPoint16(UnsafeRawPointer(data + (s - 1)).loadUnaligned(as: SIMD4<Int16>.self),
-                                                  p, cubicTable)
-                    p &+= step
-                    j += 1
-                }
+                let j = Self.cubicRun16(output, count, &p, step, data, cubicTable)
+                Self.cubicTail16(output, j, count, &p, step, data, cubicTable)
                 if looping {
                     let loopLength = UInt64(loopEnd - loopStart) << 32, loopEndFixed = UInt64(loopEnd) << 32
                     while p >= loopEndFixed && loopLength > 0 { p -= loopLength }
@@ -691,14 +685,8 @@ struct Voice {
                         j = Self.cubicRun(out, run, &p, step, data, lowBytes)
                     } else {
                         j = Self.cubicRun16(out, run, &p, step, data, cubicTable)
-                        // The rest of the run with cubicRun16's own arithmetic, point by point.
-                        while j < run {
-                            let s = Int(truncatingIfNeeded: p >> 32)
-                            out[j] = Self.cubicPoint16(UnsafeRawPointer(data + (s - 1)).loadUnaligned(as: SIMD4<Int16>.self),
-                                                       p, cubicTable)
-                            p &+= step
-                            j += 1
-                        }
+                        Self.cubicTail16(out, j, run, &p, step, data, cubicTable)
+                        j = run
                     }
                     while j < run {
                         let s = Int(truncatingIfNeeded: p >> 32)
@@ -852,6 +840,21 @@ struct Voice {
         let weights = table[Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: q) >> 22)]  // 32 - cubicTableBits
         let products = SIMD4<Int32>(truncatingIfNeeded: points) &* SIMD4<Int32>(truncatingIfNeeded: weights)
         return Float((products[0] &+ products[1]) &+ (products[2] &+ products[3])) * (1.0 / 32767)
+    }
+
+    /// Points `from..<to` of a run that `cubicRun16` left (fewer than four), one by one with its
+    /// arithmetic. Advances `p`.
+    @_noLocks
+    @inline(__always)
+    static func cubicTail16(_ out: UnsafeMutablePointer<Float>, _ from: Int, _ to: Int, _ p: inout UInt64, _ step: UInt64,
+                            _ data: UnsafePointer<Int16>, _ table: UnsafePointer<SIMD4<Int16>>) {
+        var j = from
+        while j < to {
+            let s = Int(truncatingIfNeeded: p >> 32)
+            out[j] = cubicPoint16(UnsafeRawPointer(data + (s - 1)).loadUnaligned(as: SIMD4<Int16>.self), p, table)
+            p &+= step
+            j += 1
+        }
     }
 
     /// Cubic interpolation of 16-bit points, the largest multiple of four of `run`, four outputs per
