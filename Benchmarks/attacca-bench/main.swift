@@ -58,6 +58,8 @@ func load(_ arguments: ArraySlice<String>) -> Int32 {
     var times: [Double] = []
     var residentTimes: [Double] = []
     var decodeTimes: [Double] = []
+    var sequentialTimes: [Double] = []
+    var lengthTimes: [Double] = []
     var locked = false
     var summary = ""
     for _ in 0..<repetitions {
@@ -66,8 +68,18 @@ func load(_ arguments: ArraySlice<String>) -> Int32 {
             var font = try SoundFont(path: path)
             times.append(now() - start)
             if font.hasCompressedSamples {  // SF3: the Ogg Vorbis decoding the CLI does at load
+                let compressed = font
+                let lengthStart = now()
+                for sample in compressed.samples where sample.sampleType & SoundFont.compressedSampleType != 0 && sample.sampleType & 0x8000 == 0 {
+                    let bytes = UnsafeRawBufferPointer(compressed.sampleData)
+                    _ = try VorbisDecoder().decodedLength(of: UnsafeRawBufferPointer(rebasing: bytes[sample.start..<min(sample.end + 1, bytes.count)]))
+                }
+                lengthTimes.append(now() - lengthStart)
+                let sequentialStart = now()
+                _ = try compressed.decompressed(with: VorbisDecoder())
+                sequentialTimes.append(now() - sequentialStart)
                 let decodeStart = now()
-                font = try font.decompressed(with: VorbisDecoder())
+                font = try compressed.decompressed(with: VorbisDecoder(), concurrently: .allCores)
                 decodeTimes.append(now() - decodeStart)
             }
             let residentStart = now()
@@ -88,7 +100,11 @@ func load(_ arguments: ArraySlice<String>) -> Int32 {
     }
     print("load \(path): \(summary)")
     print("  SoundFont(path:), \(repetitions) loads: \(statistics(times))")
-    if !decodeTimes.isEmpty { print("  SF3 decompressed(with: VorbisDecoder()): \(statistics(decodeTimes))") }
+    if !decodeTimes.isEmpty {
+        print("  SF3 decodedLength(of:) of every stream, one thread: \(statistics(lengthTimes))")
+        print("  SF3 decompressed(with: VorbisDecoder()), one thread: \(statistics(sequentialTimes))")
+        print("  SF3 decompressed(with: VorbisDecoder(), concurrently: .allCores): \(statistics(decodeTimes))")
+    }
     print("  makeSampleDataResident() (\(locked ? "mlock" : "faulted in, not locked")): \(statistics(residentTimes))")
     return 0
 }
