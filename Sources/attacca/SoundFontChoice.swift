@@ -122,6 +122,8 @@ enum SoundFontChoice: Equatable {
         var milliseconds: Double
         /// Bytes of 16-bit points decoded (46 zero points per sample included).
         var decodedBytes: Int
+        /// Threads decoding: one per online core.
+        var threads: Int
     }
 
     /// `load(path:programs:)`, also saying what SF3 decoding cost (nil for an SF2).
@@ -139,7 +141,8 @@ enum SoundFontChoice: Equatable {
         }
         let elapsed = start.duration(to: clock.now)
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
-        return (decoded, DecodeCost(milliseconds: milliseconds, decodedBytes: decoded.sampleData.count * 2))
+        return (decoded, DecodeCost(milliseconds: milliseconds, decodedBytes: decoded.sampleData.count * 2,
+                                         threads: ConcurrentLoop.allCoresThreadCount))
     }
 
     /// A FluidSynth engine playing this SoundFont. The embedded one is written to a temporary

@@ -79,6 +79,26 @@ struct RenderCommandTests {
         #expect(files.entries == ["chord.mid", "chord.wav"])
     }
 
+    /// An SF3 render decodes only what the file's programs reach (the default) and writes the
+    /// same file, byte for byte, as with every sample decoded.
+    @Test(.enabled(if: FileManager.default.isReadableFile(atPath: "/usr/share/sounds/sf3/FluidR3Mono_GM.sf3"),
+                   "fluidr3mono-gm-soundfont is not installed"))
+    func sf3RenderOfReachableSamplesIsTheWholeFontsRender() throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let midi = try files.write(TestFiles.organChord, to: "chord.mid")
+        var outputs: [[Float]] = []
+        for mode in ["reachable", "all"] {
+            let out = files.path("chord-\(mode).wav")
+            let result = try CommandRunner.run(["render", midi, "-o", out, "-s", "/usr/share/sounds/sf3/FluidR3Mono_GM.sf3",
+                                                "--rate", "22050", "--tail", "0", "--sf3-samples", mode])
+            #expect(result.status == 0, "\(result.standardError)")
+            outputs += try AudioFileReader(path: out).channels
+        }
+        #expect(outputs.count == 4 && outputs[0] == outputs[2] && outputs[1] == outputs[3])
+        #expect(rms(outputs[0][2205..<4410]) > 0.01)
+    }
+
     /// An organ chord at gain 10 peaks far above 0 dBFS: with the limiter (the default) no sample
     /// of the float file reaches full scale, without it thousands do.
     @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])

@@ -16,14 +16,15 @@ extension SoundFont {
         let lowest = presets.indices.filter { (0..<128).contains(presets[$0].program) }
             .min { (presets[$0].bank, presets[$0].program, $0) < (presets[$1].bank, presets[$1].program, $1) }
         for (index, preset) in presets.enumerated()
-        where programs.contains(preset.program & 127) || preset.program & 127 == 0 || index == lowest {
+        where (0..<128).contains(preset.program) && (programs.contains(preset.program) || preset.program == 0) || index == lowest {
             for presetZone in preset.zones {
                 guard let instrumentIndex = presetZone.instrumentIndex, instrumentIndex < instruments.count else { continue }
                 for zone in instruments[instrumentIndex].zones {
                     guard let sampleIndex = zone.sampleIndex, sampleIndex < samples.count else { continue }
                     reachable[sampleIndex] = true
+                    // Right, left or linked (sampleType 2, 4, 8): its partner too; mono ones' links mean nothing.
                     let link = samples[sampleIndex].sampleLink
-                    if link >= 0 && link < samples.count { reachable[link] = true }
+                    if samples[sampleIndex].sampleType & 0xE != 0 && link >= 0 && link < samples.count { reachable[link] = true }
                 }
             }
         }
