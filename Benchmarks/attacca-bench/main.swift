@@ -1,7 +1,9 @@
 // attacca-bench: small measurements that are reports, not tests.
 //
 //   attacca-bench load [path.sf2] [repetitions]   time to load a SoundFont with SoundFont(path:),
-//                                                  and then to make its sample data resident
+//                                                  and then to make its sample data resident; an SF3's
+//                                                  decoding: length pass, one thread, all cores, and
+//                                                  the CPU time of the busiest decoding thread
 //   attacca-bench render SF2 MIDI [repetitions]    whole-file render speed (times real time) of the
 //                                                  native and FluidSynth engines, in process
 //   attacca-bench voices SF2 [notes] [seconds]     sustained looped notes (organ, program 19) on one core:
@@ -58,6 +60,10 @@ func load(_ arguments: ArraySlice<String>) -> Int32 {
     var times: [Double] = []
     var residentTimes: [Double] = []
     var decodeTimes: [Double] = []
+    var sequentialTimes: [Double] = []
+    var lengthTimes: [Double] = []
+    var busiestThreadCPU: [Double] = []
+    var totalCPU: [Double] = []
     var locked = false
     var summary = ""
     for _ in 0..<repetitions {
@@ -66,9 +72,44 @@ func load(_ arguments: ArraySlice<String>) -> Int32 {
             var font = try SoundFont(path: path)
             times.append(now() - start)
             if font.hasCompressedSamples {  // SF3: the Ogg Vorbis decoding the CLI does at load
+                let compressed = font
+                let lengthStart = now()
+                for sample in compressed.samples where sample.sampleType & SoundFont.compressedSampleType != 0 && sample.sampleType & 0x8000 == 0 {
+                    let bytes = UnsafeRawBufferPointer(compressed.sampleData)
+                    _ = try VorbisDecoder().decodedLength(of: UnsafeRawBufferPointer(rebasing: bytes[sample.start..<min(sample.end + 1, bytes.count)]))
+                }
+                lengthTimes.append(now() - lengthStart)
+                let sequentialStart = now()
+                _ = try compressed.decompressed(with: VorbisDecoder())
+                sequentialTimes.append(now() - sequentialStart)
                 let decodeStart = now()
-                font = try font.decompressed(with: VorbisDecoder())
+                font = try compressed.decompressed(with: VorbisDecoder(), concurrently: .allCores)
                 decodeTimes.append(now() - decodeStart)
+                // The same on all cores, each sample's CPU time charged to its thread: the busiest
+                // thread's total is what the decode would take with a free core per thread.
+                var threadIDs = [pthread_t](repeating: 0, count: compressed.samples.count * 2 + 2)
+                var cpu = [Double](repeating: 0, count: threadIDs.count)
+                var calls = 0
+                threadIDs.withUnsafeMutableBufferPointer { idBuffer in
+                    cpu.withUnsafeMutableBufferPointer { cpuBuffer in
+                        let ids = idBuffer, cpu = cpuBuffer
+                        let charged = ConcurrentLoop { iterations, body in
+                            let slot = calls
+                            calls += iterations
+                            ConcurrentLoop.allCores.run(iterations) { index in
+                                let start = threadCPU()
+                                body(index)
+                                cpu[slot + index] = threadCPU() - start
+                                ids[slot + index] = pthread_self()
+                            }
+                        }
+                        _ = try? compressed.decompressed(with: VorbisDecoder(), concurrently: charged)
+                    }
+                }
+                var perThread: [pthread_t: Double] = [:]
+                for index in 0..<calls { perThread[threadIDs[index], default: 0] += cpu[index] }
+                busiestThreadCPU.append(perThread.values.max() ?? 0)
+                totalCPU.append(perThread.values.reduce(0, +))
             }
             let residentStart = now()
             locked = font.makeSampleDataResident()
@@ -88,7 +129,12 @@ func load(_ arguments: ArraySlice<String>) -> Int32 {
     }
     print("load \(path): \(summary)")
     print("  SoundFont(path:), \(repetitions) loads: \(statistics(times))")
-    if !decodeTimes.isEmpty { print("  SF3 decompressed(with: VorbisDecoder()): \(statistics(decodeTimes))") }
+    if !decodeTimes.isEmpty {
+        print("  SF3 decodedLength(of:) of every stream, one thread: \(statistics(lengthTimes))")
+        print("  SF3 decompressed(with: VorbisDecoder()), one thread: \(statistics(sequentialTimes))")
+        print("  SF3 decompressed(with: VorbisDecoder(), concurrently: .allCores): \(statistics(decodeTimes))")
+        print("  the same, CPU time of all threads: \(statistics(totalCPU)); of the busiest thread (the wall time with a free core each): \(statistics(busiestThreadCPU))")
+    }
     print("  makeSampleDataResident() (\(locked ? "mlock" : "faulted in, not locked")): \(statistics(residentTimes))")
     return 0
 }

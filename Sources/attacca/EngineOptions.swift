@@ -53,12 +53,24 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
+    /// Whether the limit `error` names grows with the sample data (`RegionTable.regionLimit`).
+    static func dependsOnSampleData(_ error: SynthesizerError) -> Bool {
+        switch error {
+        case .tooManyRegions, .tooManyModulators: true
+        default: false
+        }
+    }
+
     /// The SoundFont these options select.
     var soundFontChoice: SoundFontChoice { SoundFontChoice(options: soundfont) }
 
     /// Builds the chosen engine at `sampleRate` and hands it to `visitor`. Once the SoundFont
     /// has loaded, tells the user on stderr which one plays (a failure is its own single line).
-    func withEngine<V: EngineVisitor>(sampleRate: Int, _ visitor: V) throws -> V.Result {
+    ///
+    /// `programs` (offline renders: the MIDI file's `selectablePrograms`) lets an SF3 decode only
+    /// the samples those programs reach; should the smaller font fall under the synthesizer's
+    /// size-bounded limits, the whole font is decoded instead.
+    func withEngine<V: EngineVisitor>(sampleRate: Int, programs: Set<Int>? = nil, _ visitor: V) throws -> V.Result {
         let choice = soundFontChoice
         switch engine {
         case .native:
@@ -70,13 +82,22 @@ struct EngineOptions: ParsableArguments {
             settings.reverb = effects.reverbSettings
             settings.chorus = effects.chorusSettings
             settings.interpolation = interpolation
-            let soundFont = try choice.load()
+            /// The error naming the file, when it is one.
+            func named(_ error: SynthesizerError) -> Error {
+                if case .file(let path, _) = choice { return CommandFailure("'\(path)': \(error)") }
+                return error
+            }
             var synthesizer: Synthesizer
             do {
-                synthesizer = try Synthesizer(soundFont: soundFont, settings: settings)
-            } catch {
-                if case .file(let path, _) = choice { throw CommandFailure("'\(path)': \(error)") }
-                throw error
+                synthesizer = try Synthesizer(soundFont: try choice.load(programs: programs), settings: settings)
+            } catch let error as SynthesizerError {
+                guard programs != nil, Self.dependsOnSampleData(error) else { throw named(error) }
+                // The limits grow with the sample data, which a partial SF3 decode shrinks.
+                do {
+                    synthesizer = try Synthesizer(soundFont: try choice.load(), settings: settings)
+                } catch let error as SynthesizerError {
+                    throw named(error)
+                }
             }
             StandardError.write(choice.announcement)
             return try visitor.visit(&synthesizer)

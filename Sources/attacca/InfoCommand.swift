@@ -50,6 +50,7 @@ struct InfoCommand: ParsableCommand {
         var summary = SoundFontSummary(path: path, soundFont: loaded.soundFont, bankOffset: bankOffset)
         summary.decodeMilliseconds = loaded.decode?.milliseconds
         summary.decodedBytes = loaded.decode?.decodedBytes
+        summary.decodeThreads = loaded.decode?.threads
         return summary
     }
 

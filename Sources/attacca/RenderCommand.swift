@@ -38,6 +38,11 @@ struct RenderCommand: ParsableCommand {
         valueName: "on|off"))
     var dither: Switch = .on
 
+    @Option(name: .customLong("sf3-samples"), help: ArgumentHelp(
+        "reachable: an SF3 decodes only the samples of presets whose program the MIDI file selects (any bank; program 0 always), for a faster start; all: every sample. The audio is the same.",
+        valueName: "reachable|all"))
+    var sf3Samples: SF3Samples = .reachable
+
     @Option(parsing: .unconditional, help: ArgumentHelp("Longest release tail after the last event, in seconds (0...60).", valueName: "seconds"))
     var tail: Double = 2
 
@@ -127,7 +132,7 @@ struct RenderCommand: ParsableCommand {
         job.limits = engineOptions.limiter == .on
         job.dithers = dither == .on && sampleFormat == .int16
         do {
-            let result = try engineOptions.withEngine(sampleRate: rate, job)
+            let result = try engineOptions.withEngine(sampleRate: rate, programs: sf3Samples == .reachable ? midi.selectablePrograms : nil, job)
             print(result.summary)
         } catch is RenderInterrupted {
             StandardError.write("attacca: error: interrupted; nothing was written to '\(output)'")

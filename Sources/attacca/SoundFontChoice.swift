@@ -76,18 +76,22 @@ enum SoundFontChoice: Equatable {
         }
     }
 
-    /// Parses the SoundFont for the native engine.
-    func load() throws -> SoundFont {
+    /// Parses the SoundFont for the native engine. With `programs` (an offline render's
+    /// `MidiFile.selectablePrograms`), an SF3 decodes only the samples those programs can reach
+    /// (`SoundFont.samplesReachable(byPrograms:)`); the others stay empty.
+    func load(programs: Set<Int>? = nil) throws -> SoundFont {
         switch self {
-        case .file(let path, _): try Self.load(path: path)
+        case .file(let path, _): try Self.load(path: path, programs: programs)
         case .embedded: DefaultSoundFont.make()
-        case .stack(let fonts): try Self.loadStack(fonts)
+        case .stack(let fonts): try Self.loadStack(fonts, programs: programs)
         }
     }
 
     /// Loads every font of a stack and merges them (`SoundFontStack`).
-    static func loadStack(_ fonts: [StackedSoundFont]) throws -> SoundFont {
-        let layers = try fonts.map { SoundFontStack.Layer(soundFont: try load(path: $0.path), bankOffset: $0.bankOffset) }
+    static func loadStack(_ fonts: [StackedSoundFont], programs: Set<Int>? = nil) throws -> SoundFont {
+        let layers = try fonts.map {
+            SoundFontStack.Layer(soundFont: try load(path: $0.path, programs: programs), bankOffset: $0.bankOffset)
+        }
         do {
             return try SoundFontStack(layers: layers).merged()
         } catch {
@@ -96,7 +100,9 @@ enum SoundFontChoice: Equatable {
     }
 
     /// Parses the SoundFont at `path`, decoding SF3 samples; errors about the content name the file.
-    static func load(path: String) throws -> SoundFont { try loadMeasured(path: path).soundFont }
+    static func load(path: String, programs: Set<Int>? = nil) throws -> SoundFont {
+        try loadMeasured(path: path, programs: programs).soundFont
+    }
 
     /// The file read, an SF3's samples left compressed; errors name the file.
     static func parse(path: String) throws -> SoundFont {
@@ -112,26 +118,31 @@ enum SoundFontChoice: Equatable {
 
     /// What decoding an SF3's Ogg Vorbis samples cost at load.
     struct DecodeCost {
+        /// Wall time, on every core (`ConcurrentLoop.allCores`).
         var milliseconds: Double
         /// Bytes of 16-bit points decoded (46 zero points per sample included).
         var decodedBytes: Int
+        /// Threads decoding: one per online core.
+        var threads: Int
     }
 
-    /// `load(path:)`, also saying what SF3 decoding cost (nil for an SF2).
-    static func loadMeasured(path: String) throws -> (soundFont: SoundFont, decode: DecodeCost?) {
+    /// `load(path:programs:)`, also saying what SF3 decoding cost (nil for an SF2).
+    static func loadMeasured(path: String, programs: Set<Int>? = nil) throws -> (soundFont: SoundFont, decode: DecodeCost?) {
         let parsed = try parse(path: path)
         guard parsed.hasCompressedSamples else { return (parsed, nil) }
         let clock = ContinuousClock()
         let start = clock.now
         let decoded: SoundFont
         do {
-            decoded = try parsed.decompressed(with: VorbisDecoder())
+            decoded = try parsed.decompressed(with: VorbisDecoder(), wanted: programs.map { parsed.samplesReachable(byPrograms: $0) },
+                                              concurrently: .allCores)
         } catch {
             throw CommandFailure("'\(path)': \(error)")
         }
         let elapsed = start.duration(to: clock.now)
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
-        return (decoded, DecodeCost(milliseconds: milliseconds, decodedBytes: decoded.sampleData.count * 2))
+        return (decoded, DecodeCost(milliseconds: milliseconds, decodedBytes: decoded.sampleData.count * 2,
+                                         threads: ConcurrentLoop.allCoresThreadCount))
     }
 
     /// A FluidSynth engine playing this SoundFont. The embedded one is written to a temporary

@@ -33,6 +33,8 @@ struct SoundFontSummary: Encodable {
     /// SF3 only: milliseconds spent decoding the Ogg Vorbis samples at load, and the bytes decoded.
     var decodeMilliseconds: Double?
     var decodedBytes: Int?
+    /// Threads the decoding ran on (`ConcurrentLoop.allCores`).
+    var decodeThreads: Int?
 
     init(path: String, soundFont: SoundFont, bankOffset: Int = 0) {
         self.bankOffset = bankOffset
@@ -115,7 +117,8 @@ struct SoundFontSummary: Encodable {
         lines.append("samples: \(sampleCount)")
         lines.append("sample data: \(Self.megabytes(sampleDataBytes)) (\(samplePointCount) points, \(sampleBits)-bit)")
         if let decodeMilliseconds, let decodedBytes {
-            lines.append("sf3 decoding: " + String(format: "%.0f ms", decodeMilliseconds) + " for \(Self.megabytes(decodedBytes)) of 16-bit points (Ogg Vorbis, at every load)")
+            lines.append("sf3 decoding: " + String(format: "%.0f ms", decodeMilliseconds) + " for \(Self.megabytes(decodedBytes)) of 16-bit points "
+                + "(Ogg Vorbis on \(decodeThreads ?? 1) threads, at every load; a render decodes only what its MIDI file reaches)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

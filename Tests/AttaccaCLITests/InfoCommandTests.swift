@@ -55,6 +55,7 @@ struct InfoCommandTests {
         #expect(result.status == 0, "\(result.standardError)")
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("version: 3.01") })
-        #expect(lines.contains { $0.hasPrefix("sf3 decoding: ") && $0.hasSuffix(" for 124.3 MB of 16-bit points (Ogg Vorbis, at every load)") })
+        #expect(lines.contains { $0.hasPrefix("sf3 decoding: ") && $0.contains(" for 124.3 MB of 16-bit points (Ogg Vorbis on ")
+            && $0.hasSuffix(" threads, at every load; a render decodes only what its MIDI file reaches)") })
     }
 }

@@ -79,6 +79,43 @@ struct RenderCommandTests {
         #expect(files.entries == ["chord.mid", "chord.wav"])
     }
 
+    /// Two channels on banks 1 and 9 (bank select MSB): with `-s TimGM6mb.sf2 -s FluidR3Mono_GM.sf3@1`
+    /// they play FluidR3Mono's bank 0 program 19 and bank 8 program 4 (its banks moved up by 1).
+    static let bankedChords: [UInt8] = [
+        0x4D, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xE0,
+        0x4D, 0x54, 0x72, 0x6B, 0, 0, 0, 35,
+        0x00, 0xB0, 0, 1, 0x00, 0xC0, 19,
+        0x00, 0xB1, 0, 9, 0x00, 0xC1, 4,
+        0x00, 0x90, 60, 100,
+        0x00, 0x91, 64, 100,
+        0x87, 0x40, 0x80, 60, 0,
+        0x00, 0x81, 64, 0,
+        0x00, 0xFF, 0x2F, 0x00,
+    ]
+
+    /// An SF3 render decodes only what the file's programs reach (the default) and writes the
+    /// same file, byte for byte, as with every sample decoded: alone, and in a stack with a bank
+    /// offset under an SF2.
+    @Test(.enabled(if: FileManager.default.isReadableFile(atPath: "/usr/share/sounds/sf3/FluidR3Mono_GM.sf3") && TestFiles.hasTimGM,
+                   "fluidr3mono-gm-soundfont or timgm6mb-soundfont is not installed"),
+          arguments: [false, true])
+    func sf3RenderOfReachableSamplesIsTheWholeFontsRender(stacked: Bool) throws {
+        let files = try TestFiles()
+        defer { files.remove() }
+        let sf3 = "/usr/share/sounds/sf3/FluidR3Mono_GM.sf3"
+        let midi = try files.write(stacked ? Self.bankedChords : TestFiles.organChord, to: "chord.mid")
+        let fonts = stacked ? ["-s", TestFiles.timGM, "-s", sf3 + "@1"] : ["-s", sf3]
+        var outputs: [[Float]] = []
+        for mode in ["reachable", "all"] {
+            let out = files.path("chord-\(mode).wav")
+            let result = try CommandRunner.run(["render", midi, "-o", out, "--rate", "22050", "--tail", "0", "--sf3-samples", mode] + fonts)
+            #expect(result.status == 0, "\(result.standardError)")
+            outputs += try AudioFileReader(path: out).channels
+        }
+        #expect(outputs.count == 4 && outputs[0] == outputs[2] && outputs[1] == outputs[3])
+        #expect(rms(outputs[0][2205..<4410]) > 0.01)
+    }
+
     /// An organ chord at gain 10 peaks far above 0 dBFS: with the limiter (the default) no sample
     /// of the float file reaches full scale, without it thousands do.
     @Test(.enabled(if: TestFiles.hasTimGM, "TimGM6mb.sf2 is not installed"), arguments: ["native", "fluidsynth"])

@@ -57,7 +57,7 @@ private let hasFluidR3Mono = access(fluidR3Mono, R_OK) == 0
         #expect(throws: CompressedSampleError.self) { _ = try font.decompressed(with: VorbisDecoder()) }  // not Ogg
     }
 
-    static let decoded: SoundFont? = hasFluidR3Mono ? try? SoundFont(path: fluidR3Mono).decompressed(with: VorbisDecoder()) : nil
+    static let decoded: SoundFont? = hasFluidR3Mono ? try? SoundFont(path: fluidR3Mono).decompressed(with: VorbisDecoder(), concurrently: .allCores) : nil
 
     /// The example files' first 3 s, native (with FluidSynth's event timing and pitch arithmetic)
     /// against FluidSynth on the same SF3: envelope correlation at least 0.97, log-spectral
