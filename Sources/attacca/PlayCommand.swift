@@ -128,14 +128,9 @@ struct PlayCommand: ParsableCommand {
         let pcm = try PCM(requested)
         let negotiated = pcm.configuration
         var opened: PCM? = consume pcm
-        let ring = EventRing(capacity: 1024)
-        let monitor = AudioMonitor()
-        let records = LatencyRing(capacity: 4096)
-        defer {
-            ring.deallocate()
-            monitor.deallocate()
-            records.deallocate()
-        }
+        let channels = PlayerChannels()
+        defer { channels.deallocate() }
+        let ring = channels.ring, monitor = channels.monitor, records = channels.records
         let setup = LatencySetup(device: negotiated.device, rate: negotiated.rate, periodSize: negotiated.periodSize,
                                  periodCount: negotiated.periodCount, mode: latencyMode.rawValue)
         let server = makeLatencyServer(records: records, monitor: monitor, setup: setup)
@@ -174,14 +169,9 @@ struct PlayCommand: ParsableCommand {
     /// `--driver jack`: the client opened first (a missing server is said before a long SoundFont
     /// load), the engine built at the server's rate, then the same player loop as ALSA's.
     private func runJACK(file: MidiFile?) throws {
-        let ring = EventRing(capacity: 1024)
-        let monitor = AudioMonitor()
-        let records = LatencyRing(capacity: 4096)
-        defer {
-            ring.deallocate()
-            monitor.deallocate()
-            records.deallocate()
-        }
+        let channels = PlayerChannels()
+        defer { channels.deallocate() }
+        let ring = channels.ring, monitor = channels.monitor, records = channels.records
         let settings = JACKSettings(server: jackServer, autoConnect: jackAutoconnect, midiSources: jackMidiConnect)
         var session = try JACKSession(settings: settings, ring: ring, monitor: monitor, latencyMode: latencyMode,
                                       latencyRecords: records)
