@@ -43,7 +43,12 @@ final class TestJACKServer {
 
     /// Lines where jackd blames `client` for an xrun (it did not finish its cycle in time).
     func xrunsBlaming(_ client: String) -> [Substring] {
-        xrunLines.filter { $0.contains("client = \(client) ") || $0.contains("client \(client) ") }
+        xrunLines.filter { blames(client, $0) }
+    }
+
+    /// Whether jackd's log `line` blames `client` for an xrun.
+    func blames(_ client: String, _ line: Substring) -> Bool {
+        line.contains("client = \(client) ") || line.contains("client \(client) ")
     }
 
     /// Starts jackd and waits (up to 10 s) until a client can connect.
