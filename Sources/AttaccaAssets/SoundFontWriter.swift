@@ -15,24 +15,59 @@ import AttaccaCore
 /// one hydra table cannot be written, and stops with a precondition failure.
 public enum SoundFontWriter {
     public static func bytes(for soundFont: SoundFont) -> [UInt8] {
-        var body = LittleEndianBytes()
-        body.append(fourCC: "sfbk")
-        body.appendList("INFO", info(soundFont))
-        body.appendList("sdta", sampleChunks(soundFont))
-        body.appendList("pdta", hydra(soundFont))
-        var file = LittleEndianBytes()
-        file.bytes.reserveCapacity(body.bytes.count + 8)
-        file.appendChunk("RIFF", body.bytes)
-        return file.bytes
+        let (head, tail) = parts(for: soundFont)
+        var file = head
+        file.reserveCapacity(head.count + 2 * soundFont.sampleData.count + tail.count)
+        for point in soundFont.sampleData {
+            let bits = UInt16(bitPattern: point)
+            file.append(UInt8(truncatingIfNeeded: bits))
+            file.append(UInt8(truncatingIfNeeded: bits >> 8))
+        }
+        file.append(contentsOf: tail)
+        return file
+    }
+
+    /// The file around its smpl points, for writing a large font without copying them: `head`
+    /// ends with the smpl chunk's header, then come the points as 16-bit little-endian (on a
+    /// little-endian machine, `sampleData`'s memory as it is), then `tail` (sm24, the hydra).
+    /// `info` replaces the font's own INFO list when given.
+    public static func parts(for soundFont: SoundFont, info: SoundFontInfo? = nil) -> (head: [UInt8], tail: [UInt8]) {
+        let infoList = Self.info(info ?? soundFont.info, has24BitData: soundFont.sampleData24 != nil)
+        let smplBytes = 2 * soundFont.sampleData.count
+        var sm24 = LittleEndianBytes()
+        if let low = soundFont.sampleData24 {
+            // The declared size counts the pad byte when the point count is odd: FluidSynth
+            // only accepts an sm24 chunk whose size is half of smpl's rounded up to even.
+            var body = Array(low)
+            if body.count % 2 == 1 { body.append(0) }
+            sm24.appendChunk("sm24", body)
+        }
+        var pdta = LittleEndianBytes()
+        pdta.appendList("pdta", hydra(soundFont))
+        var infoChunk = LittleEndianBytes()
+        infoChunk.appendList("INFO", infoList)
+        // sdta: LIST size, "sdta", smpl header, points (even: 2 bytes each), sm24.
+        let sdtaSize = 4 + 8 + smplBytes + sm24.bytes.count
+        let riffSize = 4 + infoChunk.bytes.count + 8 + sdtaSize + pdta.bytes.count
+        var head = LittleEndianBytes()
+        head.append(fourCC: "RIFF")
+        head.append(UInt32(clamping: riffSize))
+        head.append(fourCC: "sfbk")
+        head.bytes.append(contentsOf: infoChunk.bytes)
+        head.append(fourCC: "LIST")
+        head.append(UInt32(clamping: sdtaSize))
+        head.append(fourCC: "sdta")
+        head.append(fourCC: "smpl")
+        head.append(UInt32(clamping: smplBytes))
+        return (head.bytes, sm24.bytes + pdta.bytes)
     }
 
     // MARK: INFO
 
-    private static func info(_ soundFont: SoundFont) -> [UInt8] {
-        let info = soundFont.info
+    private static func info(_ info: SoundFontInfo, has24BitData: Bool) -> [UInt8] {
         var chunks = LittleEndianBytes()
         var version = (major: info.versionMajor, minor: info.versionMinor)
-        if soundFont.sampleData24 != nil, version.major < 2 || (version.major == 2 && version.minor < 4) {
+        if has24BitData, version.major < 2 || (version.major == 2 && version.minor < 4) {
             version = (2, 4)
         }
         var ifil = LittleEndianBytes()
@@ -64,29 +99,6 @@ public enum SoundFontWriter {
         bytes.append(0)
         if bytes.count % 2 == 1 { bytes.append(0) }
         return bytes
-    }
-
-    // MARK: sdta
-
-    private static func sampleChunks(_ soundFont: SoundFont) -> [UInt8] {
-        var chunks = LittleEndianBytes()
-        let data = soundFont.sampleData
-        var smpl = [UInt8](repeating: 0, count: data.count * 2)
-        for (index, point) in data.enumerated() {
-            let bits = UInt16(bitPattern: point)
-            smpl[2 * index] = UInt8(truncatingIfNeeded: bits)
-            smpl[2 * index + 1] = UInt8(truncatingIfNeeded: bits >> 8)
-        }
-        chunks.bytes.reserveCapacity(smpl.count + data.count + 24)
-        chunks.appendChunk("smpl", smpl)
-        if let low = soundFont.sampleData24 {
-            // The declared size counts the pad byte when the point count is odd: FluidSynth
-            // only accepts an sm24 chunk whose size is half of smpl's rounded up to even.
-            var body = Array(low)
-            if body.count % 2 == 1 { body.append(0) }
-            chunks.appendChunk("sm24", body)
-        }
-        return chunks.bytes
     }
 
     // MARK: pdta

@@ -46,7 +46,8 @@ struct InfoCommand: ParsableCommand {
 
     /// The summary of one file, with its SF3 decoding cost when it has one.
     static func summary(path: String, bankOffset: Int = 0) throws -> SoundFontSummary {
-        let loaded = try SoundFontChoice.loadMeasured(path: path)
+        // Decoded every time (no cache): what this font costs to decode is what info reports.
+        let loaded = try SoundFontChoice.loadMeasured(path: path, cache: nil)
         var summary = SoundFontSummary(path: path, soundFont: loaded.soundFont, bankOffset: bankOffset)
         summary.decodeMilliseconds = loaded.decode?.milliseconds
         summary.decodedBytes = loaded.decode?.decodedBytes

@@ -126,10 +126,14 @@ enum SoundFontChoice: Equatable {
         var threads: Int
     }
 
-    /// `load(path:programs:)`, also saying what SF3 decoding cost (nil for an SF2).
-    static func loadMeasured(path: String, programs: Set<Int>? = nil) throws -> (soundFont: SoundFont, decode: DecodeCost?) {
+    /// `load(path:programs:)`, also saying what SF3 decoding cost (nil for an SF2, or when the
+    /// samples came from `cache`). An SF3 whose samples were all decoded is written to `cache`;
+    /// a failure to write it is a warning on standard error, not an error.
+    static func loadMeasured(path: String, programs: Set<Int>? = nil,
+                             cache: SF3Cache? = .standard) throws -> (soundFont: SoundFont, decode: DecodeCost?) {
         let parsed = try parse(path: path)
         guard parsed.hasCompressedSamples else { return (parsed, nil) }
+        if let cache, let cached = cache.load(for: path, compressed: parsed) { return (cached, nil) }
         let clock = ContinuousClock()
         let start = clock.now
         let decoded: SoundFont
@@ -140,6 +144,13 @@ enum SoundFontChoice: Equatable {
             throw CommandFailure("'\(path)': \(error)")
         }
         let elapsed = start.duration(to: clock.now)
+        if let cache, programs == nil {
+            do {
+                try cache.store(decoded, for: path)
+            } catch {
+                fputs("attacca: warning: \(error)\n", stderr)
+            }
+        }
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
         return (decoded, DecodeCost(milliseconds: milliseconds, decodedBytes: decoded.sampleData.count * 2,
                                          threads: ConcurrentLoop.allCoresThreadCount))

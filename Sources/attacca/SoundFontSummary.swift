@@ -118,7 +118,8 @@ struct SoundFontSummary: Encodable {
         lines.append("sample data: \(Self.megabytes(sampleDataBytes)) (\(samplePointCount) points, \(sampleBits)-bit)")
         if let decodeMilliseconds, let decodedBytes {
             lines.append("sf3 decoding: " + String(format: "%.0f ms", decodeMilliseconds) + " for \(Self.megabytes(decodedBytes)) of 16-bit points "
-                + "(Ogg Vorbis on \(decodeThreads ?? 1) threads, at every load; a render decodes only what its MIDI file reaches)")
+                + "(Ogg Vorbis on \(decodeThreads ?? 1) threads; a full decode is kept in the SF3 cache, which later loads map; "
+                + "without one a render decodes only what its MIDI file reaches)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

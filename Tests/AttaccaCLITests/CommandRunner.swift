@@ -36,7 +36,8 @@ struct CommandRunner {
 
     /// Runs `attacca arguments…`; with `fileSizeLimitBlocks`, under `ulimit -f` (512-byte blocks)
     /// to make writes fail the way a full disk does; with `asNobody`, as user `nobody` (setpriv).
-    /// `environment` entries are added to (or replace) the test's own.
+    /// `environment` entries are added to (or replace) the test's own; `ATTACCA_SF3_CACHE` is `off`
+    /// unless given.
     /// Runs a /bin/sh `script` in which `$0` is the attacca binary (for pipes and redirections).
     static func runShell(_ script: String) throws -> Output {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
@@ -68,7 +69,9 @@ struct CommandRunner {
             process.executableURL = executable
             process.arguments = arguments
         }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // No SF3 cache unless a test asks for one: each run decodes, and nothing lands in ~/.cache.
+        process.environment = ProcessInfo.processInfo.environment.merging(["ATTACCA_SF3_CACHE": "off"]) { $1 }
+            .merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = outHandle
         process.standardError = errHandle

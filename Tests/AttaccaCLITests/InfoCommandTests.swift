@@ -56,6 +56,6 @@ struct InfoCommandTests {
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("version: 3.01") })
         #expect(lines.contains { $0.hasPrefix("sf3 decoding: ") && $0.contains(" for 124.3 MB of 16-bit points (Ogg Vorbis on ")
-            && $0.hasSuffix(" threads, at every load; a render decodes only what its MIDI file reaches)") })
+            && $0.hasSuffix(" threads; a full decode is kept in the SF3 cache, which later loads map; without one a render decodes only what its MIDI file reaches)") })
     }
 }

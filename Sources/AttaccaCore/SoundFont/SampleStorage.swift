@@ -10,6 +10,8 @@ enum SampleStorage {
     case mapped(UnsafeMutableRawPointer, Int)
     /// Buffers from `allocate`, deallocated on release.
     case allocated(UnsafeMutableRawPointer, UnsafeMutableRawPointer?)
+    /// Another font's samples: the reference keeps that font (and its storage) alive.
+    case shared(SoundFont)
     /// Nothing to release.
     case none
 
@@ -21,7 +23,7 @@ enum SampleStorage {
         case .allocated(let a, let b):
             a.deallocate()
             b?.deallocate()
-        case .none:
+        case .shared, .none:
             break
         }
     }
