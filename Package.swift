@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "AttaccaFluidTests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaAnalysis", "AttaccaVorbis"]),
         .testTarget(name: "AttaccaAnalysisTests", dependencies: ["AttaccaAnalysis"]),
         .testTarget(name: "AttaccaALSATests", dependencies: ["AttaccaCore", "AttaccaAssets", "AttaccaALSA", "CALSA", "CAllocationCounter"]),
-        .testTarget(name: "AttaccaJACKTests", dependencies: ["attacca", "AttaccaCore", "AttaccaAssets", "AttaccaALSA", "AttaccaJACK", "CJack"]),
+        .testTarget(name: "AttaccaJACKTests", dependencies: ["attacca", "AttaccaCore", "AttaccaAssets", "AttaccaALSA", "AttaccaJACK", "CJack", "AttaccaAudioFile"]),
         .testTarget(name: "AttaccaLatencyTests", dependencies: ["AttaccaALSA", "AttaccaLatency"]),
         .testTarget(name: "AttaccaCLITests", dependencies: ["attacca", "AttaccaCore", "AttaccaAudioFile"]),
     ],

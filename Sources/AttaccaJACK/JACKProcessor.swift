@@ -100,14 +100,16 @@ public struct JACKProcessor: ~Copyable {
               let outRight = right.audioBuffer(frames: frames) else { return 0 }
         let frameCount = Int(frames)
         // This cycle's start on JACK's clock: its frame time and when it began.
-        let (timesRead, cycleFrame, cycleMicroseconds) = Self.cycleTimes(client)
-        let cycleStart = timesRead ? Int64(cycleMicroseconds) * 1000 - jackClockOffsetNanoseconds : start
+        let (timesRead, _, cycleMicroseconds) = Self.cycleTimes(client)
+        // Wrapping arithmetic: a JACK server answers what it answers (PipeWire's JACK has given
+        // times of 2^63 µs and more), and the audio thread must not trap on it.
+        let cycleStart = timesRead ? Int64(truncatingIfNeeded: cycleMicroseconds) &* 1000 &- jackClockOffsetNanoseconds : start
         let periodNanoseconds = Int64(frames) * 1_000_000_000 / rate
 
         let ringCount = ring.drain(into: drained, overflowStamp: start)
         placeRingEvents(count: ringCount, windowStart: constantDelay ? cycleStart - periodNanoseconds : cycleStart,
                         frameCount: frameCount)
-        let midiCount = readMidi(frames: frames, cycleFrame: cycleFrame, timesRead: timesRead, arrival: start)
+        let midiCount = readMidi(frames: frames, cycleStart: timesRead ? cycleStart : nil, arrival: start)
         let total = merge(ringCount: ringCount, midiCount: midiCount)
 
         engine.render(left: outLeft, right: outRight, frameCount: frameCount,
@@ -138,12 +140,6 @@ public struct JACKProcessor: ~Copyable {
         }
     }
 
-    /// `jack_frames_to_time` in nanoseconds.
-    @inline(__always) @_noLocks
-    static func frameTime(_ client: OpaquePointer?, _ frame: UInt32) -> Int64 {
-        _unsafePerformance { Int64(jack_frames_to_time(client, frame)) * 1000 }
-    }
-
     /// Frames for the ring's events, never decreasing, as `AudioLoop.placeEvents` does: `lowest`
     /// puts what arrived before the cycle at frame 0, `constant` each event one period after its time.
     @inline(__always)
@@ -158,9 +154,13 @@ public struct JACKProcessor: ~Copyable {
         }
     }
 
-    /// The MIDI port's events into `midiEvents`/`midiFrames`, stamped with their JACK time.
+    /// The MIDI port's events into `midiEvents`/`midiFrames`, stamped with their JACK time: an
+    /// event at frame f came in the period before this cycle, `frames - f` frames before the
+    /// cycle's start (what `jack_frames_to_time` of its frame time gives, without that call's
+    /// unsigned arithmetic, which PipeWire's JACK wraps for a frame before its clock's position).
+    /// Without the cycle's start (`cycleStart` nil), when the audio thread read it.
     @inline(__always)
-    mutating func readMidi(frames: UInt32, cycleFrame: UInt32, timesRead: Bool, arrival: Int64) -> Int {
+    mutating func readMidi(frames: UInt32, cycleStart: Int64?, arrival: Int64) -> Int {
         guard let midi, let buffer = midi.midiBuffer(frames: frames) else { return 0 }
         let available = Int(_unsafePerformance { jack_midi_get_event_count(buffer) })
         var count = 0
@@ -173,10 +173,7 @@ public struct JACKProcessor: ~Copyable {
             previous = frame
             // When it arrived in JACK's time: its frame in the period before this cycle.
             var stamp = arrival
-            if timesRead {
-                let eventFrame = cycleFrame &- frames &+ UInt32(frame)
-                stamp = Self.frameTime(client, eventFrame) - jackClockOffsetNanoseconds
-            }
+            if let cycleStart { stamp = cycleStart &- (Int64(frames) - Int64(frame)) * 1_000_000_000 / rate }
             let (written, dropped) = JACKMidiDecoder.decode(UnsafePointer(bytes), size: event.size,
                                                              into: decoded + count, room: Self.midiCapacity - count)
             droppedMidi += dropped

@@ -233,12 +233,12 @@ public struct JACKSession: ~Copyable {
         var best: (width: Int64, offset: Int64) = (.max, 0)
         for _ in 0..<5 {
             let before = MonotonicClock.now()
-            let jack = Int64(jack_get_time()) * 1000
+            let jack = Int64(truncatingIfNeeded: jack_get_time()) &* 1000
             let after = MonotonicClock.now()
-            if after - before < best.width { best = (after - before, jack - (before + after) / 2) }
+            if after - before < best.width { best = (after - before, jack &- (before + after) / 2) }
         }
         // Within a few microseconds of zero it is the same clock; keep it exact then.
-        return abs(best.offset) < 50_000 ? 0 : best.offset
+        return best.offset.magnitude < 50_000 ? 0 : best.offset
     }
 
     /// Outputs to the first two physical playback ports (`autoConnect`), `midiSources` to the

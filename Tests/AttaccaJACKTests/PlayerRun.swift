@@ -21,15 +21,23 @@ final class PlayerRun {
     let folder: URL
     let errURL: URL
 
-    init(_ arguments: [String]) throws {
+    /// `environment` is added to the test's own; `launcher` runs attacca through another
+    /// program (`pw-jack`, for PipeWire's JACK library).
+    init(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = []) throws {
         guard let executable = Self.executable else { throw TestJACKError("the attacca binary was not found next to the tests") }
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("attacca-jack-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         errURL = folder.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_RUNTIME_DIR": folder.path]) { $1 }
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            .merging(["XDG_RUNTIME_DIR": folder.path]) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errURL)
@@ -68,7 +76,7 @@ final class PlayerRun {
     /// `attacca latency --json` against this player.
     func latencyReport() throws -> [String: Any] {
         let latency = Process()
-        latency.executableURL = process.executableURL
+        latency.executableURL = Self.executable
         latency.arguments = ["latency", "--json"]
         latency.environment = process.environment
         let pipe = Pipe()
