@@ -27,6 +27,9 @@ struct PlayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --driver jack: the JACK server's name (default: $JACK_DEFAULT_SERVER, else 'default'). Never starts a server.", valueName: "name"))
     var jackServer: String?
 
+    @Option(help: ArgumentHelp("With --driver jack: the JACK client's name (default: attacca; JACK adds -01 when it is taken).", valueName: "name"))
+    var jackName: String?
+
     @Flag(inversion: .prefixedNo, help: "With --driver jack: connect out_L and out_R to the first two physical playback ports.")
     var jackAutoconnect = true
 
@@ -90,8 +93,8 @@ struct PlayCommand: ParsableCommand {
         if connect.contains(where: \.isEmpty) { throw ValidationError("--connect needs a port (see 'attacca devices')") }
         switch driver {
         case .alsa:
-            if jackServer != nil || !jackMidiConnect.isEmpty || !jackAutoconnect {
-                throw ValidationError("--jack-server, --jack-midi-connect and --no-jack-autoconnect need --driver jack")
+            if jackServer != nil || jackName != nil || !jackMidiConnect.isEmpty || !jackAutoconnect {
+                throw ValidationError("--jack-server, --jack-name, --jack-midi-connect and --no-jack-autoconnect need --driver jack")
             }
         case .jack:
             if device != "default" || format != nil {
@@ -101,6 +104,12 @@ struct PlayCommand: ParsableCommand {
                 throw ValidationError("--period and --periods are the JACK server's with --driver jack (jackd -p and -n)")
             }
             if jackServer?.isEmpty == true { throw ValidationError("--jack-server needs a name") }
+            if let jackName {
+                // JACK's limit (jack_client_name_size(): 64 with the NUL) and its port separator.
+                if jackName.isEmpty || jackName.utf8.count > 63 || jackName.contains(":") {
+                    throw ValidationError("--jack-name needs 1 to 63 bytes and no ':' (got '\(jackName)')")
+                }
+            }
             if jackMidiConnect.contains(where: \.isEmpty) { throw ValidationError("--jack-midi-connect needs a port (see jack_lsp)") }
         }
     }
@@ -172,7 +181,8 @@ struct PlayCommand: ParsableCommand {
         let channels = PlayerChannels()
         defer { channels.deallocate() }
         let ring = channels.ring, monitor = channels.monitor, records = channels.records
-        let settings = JACKSettings(server: jackServer, autoConnect: jackAutoconnect, midiSources: jackMidiConnect)
+        let settings = JACKSettings(clientName: jackName ?? "attacca", server: jackServer, autoConnect: jackAutoconnect,
+                                    midiSources: jackMidiConnect)
         var session = try JACKSession(settings: settings, ring: ring, monitor: monitor, latencyMode: latencyMode,
                                       latencyRecords: records)
         let serverName = jackServer ?? "default"

@@ -99,7 +99,8 @@ struct PlayCommandTests {
     }
 
     @Test(arguments: [["--period", "8"], ["--periods", "1"], ["--rate", "100"], ["--format", "U8"], ["--priority", "0"],
-                      ["--device", ""], ["--connect", ""]])
+                      ["--device", ""], ["--connect", ""], ["--jack-name", "x"], ["--driver", "jack", "--jack-name", ""],
+                      ["--driver", "jack", "--jack-name", "a:b"], ["--driver", "jack", "--jack-name", String(repeating: "n", count: 64)]])
     func absurdOptionsAreUsageErrors(options: [String]) throws {
         let result = try CommandRunner.run(["play"] + options)
         #expect(result.status == 64)

@@ -130,6 +130,25 @@ struct JACKPlayTests {
         try Self.expectNoXrunsOfOurs(player, server)
     }
 
+    /// `--jack-name`: the client and its ports take that name, and a second player beside it
+    /// gets JACK's `-01` on the same name.
+    @Test func theClientTakesTheNameItIsGiven() throws {
+        let server = try TestJACKServer()
+        let probes = try ProbeClients(server: server.name, offset: 0, recordFrames: 480)
+        defer { probes.close() }
+        var players: [PlayerRun] = []
+        for _ in 0..<2 {
+            players.append(try PlayerRun(["play", "--driver", "jack", "--jack-server", server.name, "--jack-name", "keys",
+                                          "--no-jack-autoconnect", "--reverb", "off", "--chorus", "off"] + PlayerRun.fontArguments))
+            try players.last!.waitForStandardError(containing: "soundfont:")
+        }
+        #expect(players[0].standardError.contains("attacca: JACK client 'keys' on server"), "\(players[0].standardError)")
+        #expect(players[1].standardError.contains("attacca: JACK client 'keys-01' on server"), "\(players[1].standardError)")
+        for port in ["keys:out_L", "keys:out_R", "keys:midi_in", "keys-01:out_L"] { #expect(probes.hasPort(port), "\(port)") }
+        #expect(!probes.hasPort("attacca:out_L"))
+        for player in players { #expect(player.interrupt() == 0, "\(player.standardError)") }
+    }
+
     /// No server under that name: one line, exit 1, at once (JackNoStartServer: no hang).
     @Test func aMissingServerIsOneLineAndFailure() throws {
         let started = Date()
