@@ -107,7 +107,10 @@ public struct JACKProcessor: ~Copyable {
         let periodNanoseconds = Int64(frames) * 1_000_000_000 / rate
 
         let ringCount = ring.drain(into: drained, overflowStamp: start)
-        placeRingEvents(count: ringCount, windowStart: constantDelay ? cycleStart - periodNanoseconds : cycleStart,
+        // `lowest`: from the drain, as the ALSA loop does, so everything drained goes at frame 0
+        // (from JACK's cycle start, what came in between it and this callback went later, by
+        // up to 0.75 ms in the VM harness); `constant`: one period after the event's time.
+        placeRingEvents(count: ringCount, windowStart: constantDelay ? cycleStart &- periodNanoseconds : start,
                         frameCount: frameCount)
         let midiCount = readMidi(frames: frames, cycleStart: timesRead ? cycleStart : nil, arrival: start)
         let total = merge(ringCount: ringCount, midiCount: midiCount)
