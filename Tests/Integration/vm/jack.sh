@@ -7,30 +7,32 @@
 # captured from hw:Loopback,1,0), one after the other in the same boot. For Attacca its own
 # instrumentation (`attacca latency --json`) is set against the loopback, and its xrun count read.
 
-jack_pid=""
-# jack_start: jackd on the loopback's playback side (no capture ports), real-time, 2 x 64.
+jack_pid="" jack_log=""
+# jack_start TAG: jackd on the loopback's playback side (no capture ports), real-time, 2 x 64;
+# its output in $out/TAG-jackd.log.
 jack_start() {
+    jack_log=$out/$1-jackd.log
     start_clock 64 || start_clock 64 || { why="the dummy clock did not start"; return 1; }
     JACK_NO_AUDIO_RESERVATION=1 jackd -R -P 70 -d alsa -P hw:Loopback,0,0 -r 48000 -p 64 -n 2 -o 2 \
-        > "$out/jackd.log" 2>&1 < /dev/null &
+        > "$jack_log" 2>&1 < /dev/null &
     jack_pid=$!
     wait_for 30 "jackd running" eval 'pcm_running Loopback/pcm0p/sub0 || ! alive $jack_pid'
-    alive "$jack_pid" || { why="jackd exited: $(tail -1 "$out/jackd.log")"; jack_pid=""; return 1; }
+    alive "$jack_pid" || { why="jackd exited: $(tail -1 "$jack_log")"; jack_pid=""; return 1; }
     wait_for 10 "jackd's ports" eval 'jack_lsp 2>/dev/null | grep -q system:playback_1' \
-        || { why="jackd has no system:playback_1 (see jackd.log)"; return 1; }
-    note "jackd: $(grep -E 'period|frames' "$out/jackd.log" | head -3 | tr '\n' ' ')"
+        || { why="jackd has no system:playback_1 (see $(basename "$jack_log"))"; return 1; }
+    note "jackd: $(grep -E 'period|frames' "$jack_log" | head -3 | tr '\n' ' ')"
 }
 jack_stop() {
     stop "$jack_pid"; jack_pid=""
     wait_for 10 "loopback free" pcm_closed Loopback/pcm0p/sub0
 }
 # jack_xruns: the xruns jackd reported so far.
-jack_xruns() { grep -c -i "xrun" "$out/jackd.log"; }
+jack_xruns() { grep -c -i "xrun" "$jack_log"; }
 
 # jack_attacca: attacca play --driver jack, measured by the loopback and by itself.
 jack_attacca() {
     local tag=jack-attacca-64 pid port inst loop
-    jack_start || return 1
+    jack_start "$tag" || return 1
     local xruns_before; xruns_before=$(jack_xruns)
     "$attacca" play --driver jack --soundfont "$sf" --reverb off --chorus off \
         > "$out/$tag.out" 2> "$out/$tag.err" < /dev/null &
@@ -69,7 +71,7 @@ jack_attacca() {
 # jack_fluidsynth: FluidSynth's JACK driver, the same stimulus and loopback.
 jack_fluidsynth() {
     local tag=jack-fluidsynth-64 pid port
-    jack_start || return 1
+    jack_start "$tag" || return 1
     fluidsynth -is -a jack -m alsa_seq -o audio.jack.autoconnect=1 -r 48000 -o audio.sample-format=float \
         -o synth.reverb.active=0 -o synth.chorus.active=0 "$sf" > "$out/$tag.out" 2> "$out/$tag.err" < /dev/null &
     pid=$!
@@ -79,9 +81,10 @@ jack_fluidsynth() {
     port=$(seq_port "FLUID Synth")
     latency_loopback "$tag" "$port" 64 64; local ok=$?
     stop "$pid"
+    local xruns; xruns=$(jack_xruns)
     jack_stop
     [ $ok = 0 ] || return 1
-    echo "fluidsynth JACK 64 x 2: loopback $(latency_summary "$out/$tag-loopback.json")" >> "$out/latency.txt"
+    echo "fluidsynth JACK 64 x 2: loopback $(latency_summary "$out/$tag-loopback.json"); jackd xrun lines $xruns" >> "$out/latency.txt"
     note "$(tail -1 "$out/latency.txt")"
 }
 
