@@ -153,7 +153,15 @@ attacca_scenarios() {
     [ -z "$play_pid" ] || play_stop
     check "$engine/xruns-64x2" xruns 64
     check "$engine/xruns-32x2" xruns 32
-    check "$engine/xruns-16x2" xruns 16
+    if [ "$engine" = fluidsynth ]; then
+        # FluidSynth's engine at 2x16 saturates the emulated CPU: a SKIP in every run so far (no
+        # xrun can be asserted then, see xruns), and once (stop 16, CI) the VM died in it, ending
+        # the harness. Reported, not run.
+        [ -z "$only" ] || [[ fluidsynth/xruns-16x2 =~ $only ]] \
+            && skip fluidsynth/xruns-16x2 "not run: FluidSynth's engine at 2x16 saturates the emulated CPU (every run a SKIP; the VM died in it once)"
+    else
+        check "$engine/xruns-16x2" xruns 16
+    fi
     [ -z "$play_pid" ] || play_stop
     start_clock 64
 }
