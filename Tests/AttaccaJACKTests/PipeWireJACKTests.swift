@@ -20,6 +20,42 @@ struct PipeWireJACKTests {
     /// clock's values were read with wrapping arithmetic, the first note stopped the player
     /// with a trap (PipeWire's `jack_frames_to_time` answered over 2^63 µs).
     @Test func notesThroughPipeWiresJACKAreSampleAccurate() throws {
+        // Load can only hide the exact gaps, never make them: a player that plays each cycle's
+        // events at its start gives no gap of 24001 at all. One CI run, with every test running at
+        // once, found none exact (the recording's notes off by −384…+279 frames, the matches at the
+        // edge of their reach). So up to three runs, each from a new daemon, until one shows them.
+        var run = try Self.play()
+        for _ in 1..<3 where !run.mostGapsExact {
+            print("PipeWire: not most gaps exact, \(run.gaps); once more")
+            run = try Self.play()
+        }
+        #expect(run.gaps.count >= 4 && run.mostGapsExact, "\(run.gaps)")
+        #expect(abs(run.pitch - 440) < 440 * 0.01, "\(run.pitch) Hz")
+        let notes = run.report["notes"] as? Int ?? 0
+        let total = (run.report["total"] as? [String: Any])?["p50"] as? Double ?? 0
+        print("PipeWire latency record: \(notes) notes, total p50 \(total) ms")
+        #expect(notes >= 4, "\(run.report)")
+        #expect(abs(total - 1000.0 * Double(run.quantum) / Double(run.rate)) < 0.05, "\(run.report)")
+        #expect(run.status == 0, "\(run.standardError)")
+    }
+
+    /// What one run of the player under `pw-jack` gave.
+    struct Run {
+        var gaps: [Int]
+        var pitch: Double
+        var report: [String: Any]
+        var status: Int32
+        var standardError: String
+        var quantum: Int
+        var rate: Int
+        /// On a loaded machine one gap has been seen a whole cycle off (the graph's clock):
+        /// so, most gaps exact.
+        var mostGapsExact: Bool { gaps.filter { $0 == PipeWireJACKTests.loopFrames }.count * 2 > gaps.count }
+    }
+
+    /// A private daemon, the player, jack_midiseq into it and jack_rec from it; the gaps between
+    /// the recording's notes.
+    static func play() throws -> Run {
         let pipewire = try TestPipeWire()
         let player = try PlayerRun(["play", "--driver", "jack", "--no-jack-autoconnect", "--reverb", "off", "--chorus", "off"]
                                    + PlayerRun.fontArguments, environment: pipewire.environment, launcher: [TestPipeWire.pwJack])
@@ -34,7 +70,7 @@ struct PipeWireJACKTests {
         let recording = pipewire.folder.appendingPathComponent("out.wav").path
         #expect(try pipewire.run(["jack_rec", "-f", recording, "-d", "4", "-b", "24", "-B", "262144", "attacca:out_L"]) == 0)
         let report = try player.latencyReport()
-        #expect(player.interrupt() == 0, "\(player.standardError)")
+        let status = player.interrupt()
         print("PipeWire: \(player.errorLines.suffix(3).joined(separator: "; "))")
 
         let samples = try AudioFileReader(path: recording).channels[0]
@@ -50,19 +86,10 @@ struct PipeWireJACKTests {
         }
         let gaps = zip(onsets.dropFirst(), onsets).map { $0 - $1 }
         print("PipeWire: onsets at frames \(onsets), \(gaps) frames apart (sent \(Self.loopFrames) apart)")
-        // On a loaded machine one gap has been seen a whole cycle off (the graph's clock) and, with
-        // every test running at once, one off by other amounts (frames the recorder lost, likely):
-        // so, most gaps exact. A player that plays each cycle's events at its start could not give
-        // 24001 at all.
-        #expect(gaps.count >= 4 && gaps.filter { $0 == Self.loopFrames }.count * 2 > gaps.count, "\(gaps)")
-        let pitch = try #require(PitchEstimate.frequency(samples[(first + 2400)..<(first + 2400 + 8192)], rate: pipewire.rate))
-        #expect(abs(pitch - 440) < 440 * 0.01, "\(pitch) Hz")
-
-        let notes = report["notes"] as? Int ?? 0
-        let total = (report["total"] as? [String: Any])?["p50"] as? Double ?? 0
-        print("PipeWire latency record: \(notes) notes, total p50 \(total) ms")
-        #expect(notes >= 4, "\(report)")
-        #expect(abs(total - 1000.0 * Double(pipewire.quantum) / Double(pipewire.rate)) < 0.05, "\(report)")
+        try #require(first + 2400 + 8192 <= samples.count, "the recording ends at \(samples.count)")
+        let pitch = PitchEstimate.frequency(samples[(first + 2400)..<(first + 2400 + 8192)], rate: pipewire.rate) ?? 0
+        return Run(gaps: gaps, pitch: pitch, report: report, status: status, standardError: player.standardError,
+                   quantum: pipewire.quantum, rate: pipewire.rate)
     }
 
     /// The offset (within ±`reach`) at which `window` frames from `around` best match those

@@ -6,9 +6,8 @@ import Foundation
 final class TestJACKServer {
     static let jackdPath: String? = ["/usr/bin/jackd", "/usr/local/bin/jackd"].first { FileManager.default.isExecutableFile(atPath: $0) }
     static var isInstalled: Bool { jackdPath != nil }
-    /// Real-time scheduling is allowed here (root, or an rtprio limit): jackd runs with -R and
-    /// a run can be held to 0 xruns. Without it (--no-realtime) any busy neighbour makes the
-    /// dummy backend's timer late, and xruns are not the code's doing.
+    /// Real-time scheduling is allowed here (root, or an rtprio limit): jackd runs with -R.
+    /// Without it (--no-realtime) any busy neighbour makes the dummy backend's timer late.
     static let realtime: Bool = {
         if getuid() == 0 { return true }
         var limit = rlimit()
