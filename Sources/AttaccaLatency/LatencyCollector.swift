@@ -7,6 +7,10 @@ import Histogram
 public struct LatencyCollector: Sendable {
     public private(set) var total: Histogram<UInt64>
     public private(set) var stages: [LatencyStage: Histogram<UInt64>]
+    /// The latest notes by Attacca's own instrumentation, oldest first.
+    public private(set) var recent: [RecentNote] = []
+    /// Notes `recent` keeps.
+    public static let recentCapacity = 64
     /// Bars in the report's histogram.
     public static let binCount = 16
     static let highest: UInt64 = 60_000_000_000
@@ -26,6 +30,10 @@ public struct LatencyCollector: Sendable {
         Self.record(record.queueWaitNanoseconds, in: &stages[.queueWait]!)
         Self.record(record.renderStageNanoseconds, in: &stages[.render]!)
         Self.record(record.deviceBufferNanoseconds, in: &stages[.deviceBuffer]!)
+        if recent.count == Self.recentCapacity { recent.removeFirst() }
+        recent.append(RecentNote(channel: Int(record.channel), key: Int(record.key), velocity: Int(record.velocity),
+                                 frame: Int(record.frame), periodFrames: Int(record.periodFrames),
+                                 latency: Double(record.totalNanoseconds) / 1e6))
     }
 
     /// A note measured from outside (a loopback): the total only.
@@ -51,8 +59,10 @@ public struct LatencyCollector: Sendable {
                 stageSummaries.append(LatencyStageSummary(stage: stage, summary: part, share: part.mean / summary.mean))
             }
         }
-        return LatencyReport(setup: setup, notes: count, unmeasured: unmeasured, xruns: xruns, total: summary,
-                             stages: stageSummaries, histogram: bins())
+        var report = LatencyReport(setup: setup, notes: count, unmeasured: unmeasured, xruns: xruns, total: summary,
+                                   stages: stageSummaries, histogram: bins())
+        if !recent.isEmpty { report.recentNotes = recent }
+        return report
     }
 
     /// `binCount` equal bars from the lowest to the highest latency, on a 0.01 ms grid.

@@ -27,6 +27,9 @@ public struct LatencyReport: Codable, Equatable, Sendable {
     /// A loopback measurement's notes one by one, and how they were sent (`LoopbackInput`).
     public var loopbackNotes: [LoopbackNote]?
     public var input: String?
+    /// The player's latest notes (at most `LatencyCollector.recentCapacity`), oldest first; nil
+    /// for a loopback measurement.
+    public var recentNotes: [RecentNote]?
 
     public init(setup: LatencySetup, notes: Int, unmeasured: Int, xruns: Int, total: LatencySummary?,
                 stages: [LatencyStageSummary], histogram: [LatencyBin]) {

@@ -57,8 +57,27 @@ import Testing
         #expect(abs(try #require(report.total).p50 - 2.2333) < 0.002)
     }
 
+    /// The report lists the latest 64 notes, oldest first, each with its frame and total.
+    @Test func theLatestNotesAreListedWithTheirFrames() throws {
+        var collector = LatencyCollector()
+        for index in 0..<70 {
+            var record = Self.record(queueMicroseconds: Int64(index))
+            record.key = UInt8(index)
+            record.frame = Int32(index % 64)
+            collector.add(record)
+        }
+        let notes = try #require(collector.report(setup: Self.setup, unmeasured: 0, xruns: 0).recentNotes)
+        #expect(notes.count == LatencyCollector.recentCapacity)
+        #expect(notes.map(\.key) == Array(6..<70))
+        #expect(notes.map(\.frame) == (6..<70).map { $0 % 64 })
+        #expect(notes.allSatisfy { $0.periodFrames == 64 })
+        // total = 0.1 + queue + 0.05 + 1.3333 ms + the frame (6 / 48 ms), queue = key µs.
+        #expect(abs(notes[0].latency - (1.4833 + 0.006 + 0.125)) < 0.001)
+    }
+
     @Test func anEmptyReportSaysSo() {
         let report = LatencyCollector().report(setup: Self.setup, unmeasured: 0, xruns: 0)
+        #expect(report.recentNotes == nil)
         #expect(report.total == nil)
         #expect(report.histogram.isEmpty)
         #expect(LatencyReadout.lines(report).last == "no note measured yet: play some notes")

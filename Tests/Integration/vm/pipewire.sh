@@ -1,0 +1,126 @@
+# PipeWire on a real ALSA device (issue 18), sourced by guest after jack.sh (it reuses
+# latency_json, latency_summary, within, seq_port, start_clock, latency_loopback). A PipeWire
+# daemon of the scenario's own, with no session manager (a configuration after Debian's
+# minimal.conf), owns hw:Loopback,0,0 as an ALSA sink at 48 kHz and a 64-frame quantum;
+# `pw-jack attacca play --driver jack` is a node of its graph (PipeWire's libjack), takes the
+# hi-hat note-ons from the ALSA sequencer and auto-connects to the sink's ports. Measured by the
+# loopback (`attacca latency --loopback`, onsets captured from hw:Loopback,1,0) and by its own
+# instrumentation, as for jackd.
+
+pw_pid="" pw_dir="" pw_log=""
+# pw_start TAG: the daemon on the loopback's playback side; its output in $out/TAG-pipewire.log.
+pw_start() {
+    pw_log=$out/$1-pipewire.log
+    start_clock 64 || start_clock 64 || { why="the dummy clock did not start"; return 1; }
+    pw_dir=$(mktemp -d)
+    # Debian's configurations raise the minimum quantum to 1024 in a VM (vm.overrides): this one
+    # has none. The sink: ALSA periods of 64 frames, no headroom, not suspended when idle.
+    cat > "$pw_dir/pipewire.conf" <<'EOF'
+context.properties = {
+    core.daemon = true
+    core.name = pipewire-0
+    default.clock.rate = 48000
+    default.clock.quantum = 64
+    default.clock.min-quantum = 16
+    default.clock.max-quantum = 2048
+    link.max-buffers = 16
+}
+context.spa-libs = {
+    audio.convert.* = audioconvert/libspa-audioconvert
+    api.alsa.* = alsa/libspa-alsa
+    support.* = support/libspa-support
+}
+context.modules = [
+    { name = libpipewire-module-rt args = { nice.level = -11 rt.prio = 70 } flags = [ ifexists nofail ] }
+    { name = libpipewire-module-protocol-native }
+    { name = libpipewire-module-metadata }
+    { name = libpipewire-module-spa-node-factory }
+    { name = libpipewire-module-client-node }
+    { name = libpipewire-module-access args = { } }
+    { name = libpipewire-module-adapter }
+    { name = libpipewire-module-link-factory }
+]
+context.objects = [
+    { factory = metadata args = { metadata.name = default } }
+    { factory = spa-node-factory
+        args = { factory.name = support.node.driver node.name = Dummy-Driver node.group = pipewire.dummy priority.driver = 20000 } }
+    { factory = adapter
+        args = {
+            factory.name = api.alsa.pcm.sink
+            node.name = "system"
+            node.description = "system"
+            media.class = "Audio/Sink"
+            api.alsa.path = "hw:Loopback,0,0"
+            api.alsa.period-size = 64
+            api.alsa.headroom = 0
+            audio.rate = 48000
+            audio.channels = 2
+            audio.position = [ FL FR ]
+            priority.driver = 30000
+            node.suspend-on-idle = false
+            resample.disable = true
+            channelmix.disable = true
+            adapter.auto-port-config = { mode = dsp monitor = false control = false position = preserve }
+        }
+    }
+]
+EOF
+    PIPEWIRE_RUNTIME_DIR=$pw_dir XDG_RUNTIME_DIR=$pw_dir pipewire -c "$pw_dir/pipewire.conf" > "$pw_log" 2>&1 < /dev/null &
+    pw_pid=$!
+    wait_for 30 "pipewire's socket" eval '[ -S "$pw_dir/pipewire-0" ] || ! alive $pw_pid'
+    alive "$pw_pid" || { why="pipewire exited: $(tail -1 "$pw_log")"; pw_pid=""; return 1; }
+}
+pw_stop() {
+    stop "$pw_pid"; pw_pid=""
+    rm -rf "$pw_dir"
+    wait_for 10 "loopback free" pcm_closed Loopback/pcm0p/sub0
+}
+# pw_jack CMD...: CMD on the daemon through PipeWire's libjack, asking for the 64-frame quantum.
+pw_jack() { PIPEWIRE_RUNTIME_DIR=$pw_dir XDG_RUNTIME_DIR=$pw_dir PIPEWIRE_QUANTUM=64/48000 pw-jack "$@"; }
+
+# pw_attacca: pw-jack attacca play --driver jack, measured by the loopback and by itself.
+pw_attacca() {
+    local tag=pipewire-attacca-64 pid port loop inst
+    pw_start "$tag" || return 1
+    pw_jack "$attacca" play --driver jack --soundfont "$sf" --reverb off --chorus off \
+        > "$out/$tag.out" 2> "$out/$tag.err" < /dev/null &
+    pid=$!
+    wait_for 60 "attacca's ports connected" eval 'pw_jack jack_lsp -c 2>/dev/null | grep -q "^   attacca:out_L" || ! alive $pid'
+    alive "$pid" || { why="pw-jack attacca play --driver jack exited: $(tail -1 "$out/$tag.err")"; pw_stop; return 1; }
+    note "pipewire: $(grep -E 'frames a cycle|connected' "$out/$tag.err" | head -3 | tr '\n' ' ')"
+    wait_for 10 "the sink running" pcm_running Loopback/pcm0p/sub0 \
+        || { why="hw:Loopback,0,0 is not running (see $(basename "$pw_log"))"; stop "$pid"; pw_stop; return 1; }
+    wait_for 10 "Attacca port" eval '[ -n "$(seq_port Attacca)" ]' || { why="no sequencer client 'Attacca'"; stop "$pid"; pw_stop; return 1; }
+    port=$(seq_port Attacca)
+    note "pipewire: the sink's ALSA period $(hw_param Loopback/pcm0p/sub0 period_size) frames, buffer $(hw_param Loopback/pcm0p/sub0 buffer_size)"
+    local ok=0
+    "$attacca" latency --reset --once > /dev/null 2> "$out/$tag-reset.err" || { why="attacca latency --reset: $(tail -1 "$out/$tag-reset.err")"; ok=1; }
+    [ $ok = 0 ] && { latency_loopback "$tag" "$port" 64 64 || ok=1; }
+    [ $ok = 0 ] && { "$attacca" latency --json > "$out/$tag-instrumentation.json" 2> "$out/$tag-instrumentation.err" \
+        || { why="attacca latency --json: $(tail -1 "$out/$tag-instrumentation.err")"; ok=1; }; }
+    kill -INT "$pid" 2>/dev/null
+    if wait_gone 10 "$pid"; then wait "$pid"; else kill -KILL "$pid"; why="attacca did not stop on SIGINT"; ok=1; fi
+    pw_stop
+    [ $ok = 0 ] || return 1
+    loop=$out/$tag-loopback.json inst=$out/$tag-instrumentation.json
+    echo "attacca PipeWire 64: loopback $(latency_summary "$loop"); instrumentation $(latency_summary "$inst"); attacca $(grep -E '^xruns:' "$out/$tag.err" | tail -1)" >> "$out/latency.txt"
+    note "$(tail -1 "$out/latency.txt")"
+    local xruns; xruns=$(grep -E '^xruns: [0-9]+$' "$out/$tag.err" | tail -1 | cut -d' ' -f2)
+    figure "pipewire: attacca 64: ${xruns:-?} xruns"
+    local key a b
+    for key in total.minimum total.p50 total.maximum; do
+        a=$(latency_json "$loop" "$key"); b=$(latency_json "$inst" "$key")
+        figure "latency: PipeWire 64, attacca $key: loopback $a ms, instrumentation $b ms ($(awk -v a="$a" -v b="$b" 'BEGIN { printf "%+.3f", b - a }') ms)"
+    done
+    [ -n "$xruns" ] && [ "$xruns" -le 2 ] || { why="attacca reports ${xruns:-no} xruns"; return 1; }
+    a=$(latency_json "$loop" total.p50); b=$(latency_json "$inst" total.p50)
+    within "$a" "$b" 1.334 || { why="total.p50: loopback $a ms vs instrumentation $b ms, more than one period apart"; return 1; }
+}
+
+pipewire_scenarios() {
+    command -v pipewire > /dev/null && command -v pw-jack > /dev/null \
+        || { skip pipewire/attacca-64 "pipewire or pw-jack is not installed"; return 0; }
+    touch "$out/latency.txt"
+    check pipewire/attacca-64 pw_attacca
+    start_clock 64
+}
