@@ -1,5 +1,6 @@
 # PipeWire on a real ALSA device (issue 18), sourced by guest after jack.sh (it reuses
-# latency_json, latency_summary, within, seq_port, start_clock, latency_loopback). A PipeWire
+# latency_json, latency_summary, within, seq_port, start_clock, latency_loopback, and jack.sh's
+# measure_and_stop, readout_figures, against_fluidsynth). A PipeWire
 # daemon of the scenario's own, with no session manager (a configuration after Debian's
 # minimal.conf), owns hw:Loopback,0,0 as an ALSA sink at 48 kHz and a 64-frame quantum;
 # `pw-jack attacca play --driver jack` is a node of its graph (PipeWire's libjack), takes the
@@ -98,12 +99,7 @@ pw_attacca() {
     port=$(seq_port Attacca)
     note "pipewire: the sink's ALSA period $(hw_param Loopback/pcm0p/sub0 period_size) frames, buffer $(hw_param Loopback/pcm0p/sub0 buffer_size)"
     local ok=0
-    "$attacca" latency --reset --once > /dev/null 2> "$out/$tag-reset.err" || { why="attacca latency --reset: $(tail -1 "$out/$tag-reset.err")"; ok=1; }
-    [ $ok = 0 ] && { latency_loopback "$tag" "$port" 64 64 || ok=1; }
-    [ $ok = 0 ] && { "$attacca" latency --json > "$out/$tag-instrumentation.json" 2> "$out/$tag-instrumentation.err" \
-        || { why="attacca latency --json: $(tail -1 "$out/$tag-instrumentation.err")"; ok=1; }; }
-    kill -INT "$pid" 2>/dev/null
-    if wait_gone 10 "$pid"; then wait "$pid"; else kill -KILL "$pid"; why="attacca did not stop on SIGINT"; ok=1; fi
+    measure_and_stop "$tag" "$pid" "$port" || ok=1
     note "pipewire: the sink with attacca gone: $(head -1 /proc/asound/Loopback/pcm0p/sub0/status)"
     [ $ok = 0 ] || return 1
     loop=$out/$tag-loopback.json inst=$out/$tag-instrumentation.json
@@ -111,11 +107,8 @@ pw_attacca() {
     note "$(tail -1 "$out/latency.txt")"
     local xruns; xruns=$(grep -E '^xruns: [0-9]+$' "$out/$tag.err" | tail -1 | cut -d' ' -f2)
     figure "pipewire: attacca 64: ${xruns:-?} xruns"
-    local key a b
-    for key in total.minimum total.p50 total.maximum; do
-        a=$(latency_json "$loop" "$key"); b=$(latency_json "$inst" "$key")
-        figure "latency: PipeWire 64, attacca $key: loopback $a ms, instrumentation $b ms ($(awk -v a="$a" -v b="$b" 'BEGIN { printf "%+.3f", b - a }') ms)"
-    done
+    readout_figures "PipeWire 64" "$loop" "$inst"
+    local a b
     [ -n "$xruns" ] && [ "$xruns" -le 2 ] || { why="attacca reports ${xruns:-no} xruns"; return 1; }
     # The readout counts the sink's latency as PipeWire reports it on the JACK ports; the sink
     # itself settles per start at one of two fill levels. Seven runs: the readout p50 +0.10 to
@@ -153,13 +146,7 @@ pw_fluidsynth() {
 # fill levels per start: Attacca's loopback p50 over seven runs 1.81-1.93 ms five times and
 # 0.76-0.77 ms twice; FluidSynth's 1.86-2.10 ms in six. Attacca 4 % above FluidSynth once
 # (1.926 against 1.861), so not even "no more than 5 % above" holds for sure, as it does on jackd.
-pw_against_fluidsynth() {
-    local ours theirs
-    ours=$(latency_json "$out/pipewire-attacca-64-loopback.json" total.p50)
-    theirs=$(latency_json "$out/pipewire-fluidsynth-64-loopback.json" total.p50)
-    [ -n "$ours" ] && [ -n "$theirs" ] || { why="a measurement is missing"; return 1; }
-    figure "latency: PipeWire 64 p50, same loopback: attacca $ours ms, fluidsynth (pw-jack) $theirs ms ($(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }'))"
-}
+pw_against_fluidsynth() { against_fluidsynth "PipeWire 64" pipewire; }
 
 pipewire_scenarios() {
     command -v pipewire > /dev/null && command -v pw-jack > /dev/null \
