@@ -24,6 +24,7 @@
 // For finding where the engines differ: ATTACCA_BENCH_DROP=bend,pressure,cc1,... leaves those
 // messages out of both engines' input, ATTACCA_BENCH_POLYPHONY=N sets both engines' voices,
 // ATTACCA_BENCH_LIKE=timing or =pitch makes "like for like" only that half of it.
+// ATTACCA_BENCH_SECONDS=N renders only each file's first N seconds.
 //
 // Build in release: swift build -c release --product attacca-bench. All renders: 48 kHz, gain 0.5,
 // blocks of 512 frames through MidiFileSequencer, effects off unless ATTACCA_BENCH_EFFECTS=on.
@@ -199,6 +200,8 @@ struct DroppingEngine<Inner: SoundEngine & ~Copyable>: SoundEngine, ~Copyable {
 }
 
 /// Reverb and chorus on in both engines (ATTACCA_BENCH_EFFECTS=on).
+/// ATTACCA_BENCH_SECONDS=N: render only the first N seconds of each file (long game music loops).
+let benchSeconds = getenv("ATTACCA_BENCH_SECONDS").flatMap { Double(String(cString: $0)) }.flatMap { $0 > 0 ? $0 : nil }
 let benchEffects = getenv("ATTACCA_BENCH_EFFECTS").map { String(cString: $0) == "on" } ?? false
 let benchReverb = ReverbSettings(isEnabled: benchEffects)
 let benchChorus = ChorusSettings(isEnabled: benchEffects)
@@ -252,7 +255,8 @@ struct Inputs {
         font = try SoundFont(path: fontPath)
         _ = font.makeSampleDataResident()
         midi = try MidiFile(path: midiPath)
-        frames = MidiFileSequencer(midiFile: midi, sampleRate: sampleRate).endFrame + Int(tail * Double(sampleRate))
+        let whole = MidiFileSequencer(midiFile: midi, sampleRate: sampleRate).endFrame + Int(tail * Double(sampleRate))
+        frames = benchSeconds.map { min(whole, Int($0 * Double(sampleRate))) } ?? whole
         left = .allocate(capacity: max(frames, 1))
         right = .allocate(capacity: max(frames, 1))
     }
@@ -385,7 +389,7 @@ func compare(_ arguments: ArraySlice<String>) throws -> Int32 {
     var fullBandSettings = AudioComparisonSettings()
     fullBandSettings.highestFrequency = Double(sampleRate) / 2
     let fullBand = AudioComparison(sampleRate: sampleRate, settings: fullBandSettings)
-    print("compare native against fluidsynth with \(fontPath) (whole files + 1 s tail), effects \(benchEffects ? "on" : "off"):")
+    print("compare native against fluidsynth with \(fontPath) (\(benchSeconds.map { "first \($0) s of each file" } ?? "whole files + 1 s tail")), effects \(benchEffects ? "on" : "off"):")
     for midiPath in arguments.dropFirst() {
         let inputs = try Inputs(fontPath, midiPath, tail: 1)
         var unused: Int64 = 0

@@ -64,7 +64,7 @@ extension Synthesizer {
             if voices[i].noteOffReceived {
                 heldBySostenuto = heldBySostenuto || voices[i].isSostenutoHeld
             } else {
-                voices[i].endNote(sustain: sustain)
+                voices[i].endNote(sustain: sustain, tooSoonBy: framesBeforeMinimumLength(voices[i]))
             }
         }
         legatoNoteOn(channel: channel, from: -1, to: key, velocity: velocity, heldBySostenuto: heldBySostenuto)
@@ -95,7 +95,7 @@ extension Synthesizer {
                 let region = regions.regions[regionIndex]
                 guard channels[channel].legatoMode == 1, region.contains(key: key, velocity: velocity),
                       legatoRegionCount < 64 else {
-                    voice.pointee.release()
+                    voice.pointee.release(after: framesBeforeMinimumLength(voice.pointee))
                     continue
                 }
                 let generators = regions.generators + region.generatorOffset
@@ -322,9 +322,16 @@ extension Synthesizer {
         let sustain = channels[channel].sustain
         for i in 0..<pool.capacity where voices[i].isActive && voices[i].channel == channel
             && voices[i].noteKey == key && !voices[i].noteOffReceived && !voices[i].isReleased {
-            let age = frameClock &- voices[i].startFrame
-            voices[i].endNote(sustain: sustain, tooSoonBy: age < minimumNoteFrames ? Int(minimumNoteFrames - age) : 0)
+            voices[i].endNote(sustain: sustain, tooSoonBy: framesBeforeMinimumLength(voices[i]))
         }
+    }
+
+    /// Frames `voice` still lacks of the minimum note length (0 once it has sounded that long).
+    @_noLocks
+    @inline(__always)
+    func framesBeforeMinimumLength(_ voice: borrowing Voice) -> Int {
+        let age = frameClock &- voice.startFrame
+        return age < minimumNoteFrames ? Int(minimumNoteFrames - age) : 0
     }
 
     /// Note-off for every key on the channel (CC123 and the other channel mode messages).
@@ -491,7 +498,7 @@ extension Synthesizer {
         let voices = pool.voices
         for i in 0..<pool.capacity where voices[i].isActive && voices[i].channel == channel && voices[i].isSustained {
             voices[i].isSustained = false
-            if !voices[i].isSostenutoHeld { voices[i].release() }
+            if !voices[i].isSostenutoHeld { voices[i].release(after: framesBeforeMinimumLength(voices[i])) }
         }
     }
 
@@ -503,7 +510,11 @@ extension Synthesizer {
         for i in 0..<pool.capacity where voices[i].isActive && voices[i].channel == channel && voices[i].isSostenutoHeld {
             voices[i].isSostenutoHeld = false
             if voices[i].noteOffReceived && !voices[i].isReleased {
-                if sustain { voices[i].isSustained = true } else { voices[i].release() }
+                if sustain {
+                    voices[i].isSustained = true
+                } else {
+                    voices[i].release(after: framesBeforeMinimumLength(voices[i]))
+                }
             }
         }
     }

@@ -329,8 +329,21 @@ struct Voice {
         if isSostenutoHeld { return }
         if sustain {
             isSustained = true
-        } else if remaining > 0 {
-            deferredReleaseFrames = remaining
+        } else {
+            release(after: remaining)
+        }
+    }
+
+    /// Releases now, or once `remaining` more frames have sounded: every release of a voice
+    /// younger than the minimum note length waits for it, as each of FluidSynth's does
+    /// (`fluid_voice_release` passes the minimum to `fluid_rvoice_noteoff`), whether a note-off,
+    /// a pedal let up, a key struck again or a legato note let it go. Otherwise a note ended in
+    /// the sub-block it began in is never heard: its envelope is still at 0.
+    @_noLocks
+    @inline(__always)
+    mutating func release(after remaining: Int) {
+        if remaining > 0 {
+            if deferredReleaseFrames < 0 { deferredReleaseFrames = remaining }
         } else {
             release()
         }
