@@ -351,38 +351,6 @@ func allocations(_ arguments: ArraySlice<String>) throws -> Int32 {
     return 0
 }
 
-/// Native minus FluidSynth level per band (dB), from power spectra averaged over the whole
-/// renders (Hann, 2048 points, hop 1024, both channels), without loudness normalisation: the
-/// engines run at the same gain, so a negative figure is a band the native engine plays quieter.
-let comparisonBands: [(low: Double, high: Double)] = [(50, 500), (500, 2000), (2000, 5000), (5000, 10000),
-                                                      (10000, 16000), (16000, 24000)]
-func bandLevels(_ native: [[Float]], _ fluid: [[Float]]) -> [Double] {
-    let size = 2048, hop = 1024
-    let fft = FFT(size: size)
-    let window = (0..<size).map { 0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size)) }
-    func spectrum(_ signal: [[Float]]) -> [Double] {
-        var sum = [Double](repeating: 0, count: size / 2 + 1)
-        for channel in signal {
-            var start = 0
-            while start + size <= channel.count {
-                let power = fft.powerSpectrum(of: (0..<size).map { Double(channel[start + $0]) * window[$0] })
-                for k in 0..<sum.count { sum[k] += power[k] }
-                start += hop
-            }
-        }
-        return sum
-    }
-    let a = spectrum(native), b = spectrum(fluid)
-    return comparisonBands.map { band in
-        var pa = 0.0, pb = 0.0
-        for k in 0..<a.count {
-            let f = Double(k) * Double(sampleRate) / Double(size)
-            if f >= band.low && f < band.high { pa += a[k]; pb += b[k] }
-        }
-        return 10 * log10(max(pa, 1e-30) / max(pb, 1e-30))
-    }
-}
-
 func compare(_ arguments: ArraySlice<String>) throws -> Int32 {
     guard arguments.count >= 2, let fontPath = arguments.first else { return usage() }
     let comparison = AudioComparison(sampleRate: sampleRate)
@@ -405,7 +373,7 @@ func compare(_ arguments: ArraySlice<String>) throws -> Int32 {
             let how = likeForLike ? "like for like (FluidSynth's \(parts))" : "as it plays"
             print("  \(midiPath), native \(how): \(comparison.compare(native, fluid))")
             let full = fullBand.compare(native, fluid)
-            let levels = zip(comparisonBands, bandLevels(native, fluid)).map { band, level in
+            let levels = zip(AudioComparison.levelBands, comparison.bandLevels(native, fluid)).map { band, level in
                 "\(Int(band.low))-\(Int(band.high)) Hz \(level >= 0 ? "+" : "")\((level * 100).rounded() / 100)"
             }
             print("    full band 50 Hz-\(sampleRate / 2000) kHz: log-spectral distance \((full.logSpectralDistance * 100).rounded() / 100) dB; "

@@ -19,8 +19,9 @@ import Glibc
 public struct AudioComparison: Sendable {
     public let settings: AudioComparisonSettings
     public let sampleRate: Int
-    private let fft: FFT
-    private let window: [Double]
+    let fft: FFT
+    /// Periodic Hann, `fftSize` points.
+    let window: [Double]
 
     public init(sampleRate: Int, settings: AudioComparisonSettings = .init()) {
         precondition(sampleRate > 0, "sample rate must be positive")
