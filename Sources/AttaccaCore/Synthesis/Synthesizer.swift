@@ -38,6 +38,11 @@ public struct Synthesizer: ~Copyable, SoundEngine {
     /// per channel, added to the output and cleared at the end of each sub-block.
     let laneLeft: UnsafeMutablePointer<SIMD4<Float>>
     let laneRight: UnsafeMutablePointer<SIMD4<Float>>
+    /// The open bus: voices whose filter is open mix here (left in 0..<64, right in 64..<128), and
+    /// `openLeft`/`openRight` filter the sum once per sub-block (`LowPassFilter.openBus`).
+    let openBus: UnsafeMutablePointer<Float>
+    var openLeft: LowPassFilter
+    var openRight: LowPassFilter
     /// The up to four voices prepared and waiting to be filtered and mixed together.
     let groupSlots: UnsafeMutablePointer<Int>
     let groupProduced: UnsafeMutablePointer<Int>
@@ -148,6 +153,10 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         laneLeft.initialize(repeating: SIMD4<Float>(), count: 64)
         laneRight = .allocate(capacity: 64)
         laneRight.initialize(repeating: SIMD4<Float>(), count: 64)
+        openBus = .allocate(capacity: 128)
+        openBus.initialize(repeating: 0, count: 128)
+        openLeft = LowPassFilter.openBus(sampleRate: Double(settings.sampleRate))
+        openRight = openLeft
         groupSlots = .allocate(capacity: 4)
         groupSlots.initialize(repeating: 0, count: 4)
         groupProduced = .allocate(capacity: 4)
@@ -221,6 +230,7 @@ public struct Synthesizer: ~Copyable, SoundEngine {
         slotSnapshot.deallocate()
         laneLeft.deallocate()
         laneRight.deallocate()
+        openBus.deallocate()
         groupSlots.deallocate()
         groupProduced.deallocate()
         sends.reverb.deallocate()
@@ -283,12 +293,16 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             let count = min(Self.subBlockSize, frameCount - offset)
             let outLeft = left + offset, outRight = right + offset
             let activeCount = pool.activeCount
+            let busLeft = openBus, busRight = openBus + 64
+            busLeft.update(repeating: 0, count: count)
+            busRight.update(repeating: 0, count: count)
+            var openFed = false
             if activeCount > 0 {
                 // Freeing reorders the active list, so walk a copy taken before this sub-block.
                 let slots = pool.activeSlots
                 for k in 0..<activeCount { slotSnapshot[k] = slots[k] }
                 // Voices go in groups of four so their filters run side by side; voices whose
-                // filter is bypassed mix straight away.
+                // filter is open mix straight into the open bus.
                 var filled = 0
                 for k in 0..<activeCount {
                     let i = Int(slotSnapshot[k])
@@ -298,14 +312,15 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                         cubicTable: cubicTable, sincTable: sincTable, outputRate: outputRate, method: interpolationMethod)
                     if voices[i].filter.isBypassed {
                         // Open filter: mixed at once, not grouped.
+                        openFed = true
                         let alive: Bool
                         if effectsEnabled && voices[i].hasSends() {
                             sendsFed = true
                             alive = voices[i].mixBypassedWithSends(count: count, produced: produced, scratch: scratch,
-                                                                   left: outLeft, right: outRight, sends: sends)
+                                                                   left: busLeft, right: busRight, sends: sends)
                         } else {
-                            alive = voices[i].mixBypassed(count: count, produced: produced, scratch: scratch, left: outLeft,
-                                                          right: outRight)
+                            alive = voices[i].mixBypassed(count: count, produced: produced, scratch: scratch, left: busLeft,
+                                                          right: busRight)
                         }
                         if !alive { pool.free(i) }
                         continue
@@ -320,6 +335,18 @@ public struct Synthesizer: ~Copyable, SoundEngine {
                 }
                 if filled > 0 { flushGroup(filled, count: count, left: outLeft, right: outRight) }
                 if activeCount >= 4 { sumLanes(count: count, left: outLeft, right: outRight) }
+            }
+            // The open voices' filter, once for their sum, and its tail once they have stopped.
+            if openFed || openLeft.isRinging() || openRight.isRinging() {
+                openLeft.run(busLeft, 0, count)
+                openRight.run(busRight, 0, count)
+                for j in 0..<count {
+                    outLeft[j] += busLeft[j]
+                    outRight[j] += busRight[j]
+                }
+            } else {
+                openLeft.history1 = 0; openLeft.history2 = 0
+                openRight.history1 = 0; openRight.history2 = 0
             }
             if effectsEnabled { runEffects(count: count, left: outLeft, right: outRight) }
             offset += count

@@ -524,7 +524,6 @@ struct Voice {
             right[i] += y * (rightStart + rightStep * step)
             i += 1
         }
-        if produced > 0 { filter.lastInput = scratch[produced - 1] }
         return finishMix(count: count, produced: produced)
     }
 
@@ -569,7 +568,6 @@ struct Voice {
             chorus[i] += y * (chorusStart + chorusStep * step)
             i += 1
         }
-        if produced > 0 { filter.lastInput = scratch[produced - 1] }
         return finishMix(count: count, produced: produced)
     }
 
