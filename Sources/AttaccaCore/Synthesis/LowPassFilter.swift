@@ -106,6 +106,30 @@ struct LowPassFilter {
         return filter
     }
 
+    /// The open bus through `left`'s and `right`'s biquads (the same coefficients, `openBus`) as
+    /// one SIMD2 recursion, added to the output: half the instructions of two runs and a mix.
+    @_noLocks
+    @inline(__always)
+    static func mixOpenBus(_ left: inout LowPassFilter, _ right: inout LowPassFilter,
+                           busLeft: UnsafeMutablePointer<Float>, busRight: UnsafeMutablePointer<Float>, count: Int,
+                           outLeft: UnsafeMutablePointer<Float>, outRight: UnsafeMutablePointer<Float>) {
+        let a1 = left.a1, a2 = left.a2, b1 = left.b1, b02 = left.b02
+        var h1 = SIMD2<Float>(left.history1, right.history1), h2 = SIMD2<Float>(left.history2, right.history2)
+        var i = 0
+        while i < count {
+            let x = SIMD2<Float>(busLeft[i], busRight[i])
+            let center = (x - a2 * h2) - a1 * h1
+            let y = b02 * (center + h2) + b1 * h1
+            h2 = h1
+            h1 = center
+            outLeft[i] += y[0]
+            outRight[i] += y[1]
+            i += 1
+        }
+        left.history1 = h1[0]; left.history2 = h2[0]
+        right.history1 = h1[1]; right.history2 = h2[1]
+    }
+
     /// Starts or stops bypassing. On the way back the history starts at zero: the open bus's
     /// biquad holds the voice's past and rings it out, so (the biquad being linear) the two add up
     /// to one biquad that ran all along.

@@ -338,12 +338,8 @@ public struct Synthesizer: ~Copyable, SoundEngine {
             }
             // The open voices' filter, once for their sum, and its tail once they have stopped.
             if openFed || openLeft.isRinging() || openRight.isRinging() {
-                openLeft.run(busLeft, 0, count)
-                openRight.run(busRight, 0, count)
-                for j in 0..<count {
-                    outLeft[j] += busLeft[j]
-                    outRight[j] += busRight[j]
-                }
+                LowPassFilter.mixOpenBus(&openLeft, &openRight, busLeft: busLeft, busRight: busRight, count: count,
+                                         outLeft: outLeft, outRight: outRight)
             } else {
                 openLeft.history1 = 0; openLeft.history2 = 0
                 openRight.history1 = 0; openRight.history2 = 0
