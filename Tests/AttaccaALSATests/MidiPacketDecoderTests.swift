@@ -1,13 +1,13 @@
 import AttaccaCore
-import AttaccaJACK
+import AttaccaALSA
 import Testing
 
-/// JACK MIDI bytes to Attacca's messages, as the process callback reads them.
-struct JACKMidiDecoderTests {
+/// MIDI packets (JACK MIDI events, PipeWire controls) to Attacca's messages, as the process callbacks read them.
+struct MidiPacketDecoderTests {
     func decode(_ bytes: [UInt8], room: Int = 16) -> (messages: [MidiMessage], dropped: Int) {
         let out = UnsafeMutablePointer<MidiMessage>.allocate(capacity: max(room, 1))
         defer { out.deallocate() }
-        let (written, dropped) = bytes.withUnsafeBufferPointer { JACKMidiDecoder.decode($0.baseAddress!, size: bytes.count, into: out, room: room) }
+        let (written, dropped) = bytes.withUnsafeBufferPointer { MidiPacketDecoder.decode($0.baseAddress!, size: bytes.count, into: out, room: room) }
         return (Array(UnsafeBufferPointer(start: out, count: written)), dropped)
     }
 

@@ -1,13 +1,13 @@
 import AttaccaCore
 
-/// Turns one JACK MIDI event's bytes into Attacca's fixed-size messages, on the process
+/// Turns one MIDI packet's bytes (a JACK MIDI event, a PipeWire control) into Attacca's fixed-size messages, on the process
 /// callback: no allocation, written in order into a buffer allocated up front. Channel messages, system
 /// reset, and system exclusive (as the two-byte pieces `MidiMessage.sysex` makes); other
 /// system messages (clock, active sensing) and malformed bytes are skipped.
-public enum JACKMidiDecoder {
+public enum MidiPacketDecoder {
     /// Writes the messages in `bytes[0..<size]` to `out` (at most `room`); returns how many it
     /// wrote and how many found no room.
-    @inline(__always) @_noLocks
+    @inlinable @inline(__always) @_noLocks
     public static func decode(_ bytes: UnsafePointer<UInt8>, size: Int, into out: UnsafeMutablePointer<MidiMessage>,
                               room: Int) -> (written: Int, dropped: Int) {
         guard size > 0 else { return (0, 0) }
