@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "AttaccaFluid", targets: ["AttaccaFluid"]),
         .library(name: "AttaccaALSA", targets: ["AttaccaALSA"]),
         .library(name: "AttaccaJACK", targets: ["AttaccaJACK"]),
+        .library(name: "AttaccaPipeWire", targets: ["AttaccaPipeWire"]),
         .executable(name: "attacca", targets: ["attacca"]),
     ],
     dependencies: [
@@ -23,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CVorbis", pkgConfig: "vorbisfile", providers: [.apt(["libvorbis-dev"])]),
         .systemLibrary(name: "CJack", pkgConfig: "jack", providers: [.apt(["libjack-jackd2-dev"])]),
+        .systemLibrary(name: "CPipeWire", pkgConfig: "libpipewire-0.3", providers: [.apt(["libpipewire-0.3-dev"])]),
 
         // Pure Swift: SoundFont and MIDI file readers, the synthesizer. No ALSA, no Foundation.
         .target(name: "AttaccaCore"),
@@ -42,13 +44,16 @@ let package = Package(
         // Typed wrappers over libjack: a JACK client with two audio outputs and a MIDI input, the
         // process callback (sample-accurate JACK MIDI), reconnection after a server shutdown.
         .target(name: "AttaccaJACK", dependencies: ["AttaccaCore", "AttaccaALSA", "CJack"]),
+        // A native PipeWire node (libpipewire's pw_filter): two audio outputs and a MIDI input on
+        // PipeWire's real-time thread, latency from the driver's own clock and delay.
+        .target(name: "AttaccaPipeWire", dependencies: ["AttaccaCore", "AttaccaALSA", "CPipeWire"]),
         // Note-on latency off the audio thread: HdrHistograms, the report, its socket, text and SVG.
         .target(name: "AttaccaLatency", dependencies: ["AttaccaALSA", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 
         .executableTarget(
             name: "attacca",
             dependencies: [
-                "AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaALSA", "AttaccaJACK", "AttaccaLatency", "AttaccaVorbis",
+                "AttaccaCore", "AttaccaAssets", "AttaccaFluid", "AttaccaAudioFile", "AttaccaALSA", "AttaccaJACK", "AttaccaPipeWire", "AttaccaLatency", "AttaccaVorbis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -118,12 +118,14 @@ public struct CallbackCycle: ~Copyable {
         portCount += written
     }
 
-    /// Renders the cycle's events with `engine` into `left`/`right`, limits, records a note-on's
-    /// latency (frame 0 heard `heardAfterFrames` after `cycleStart`) and the cycle's figures.
+    /// Renders the cycle's events with `engine` into `left`/`right`, limits, and records a
+    /// note-on's latency (frame 0 heard `heardAfterFrames` after `cycleStart`). Returns the
+    /// events rendered and when it was done; the driver then counts the engine's voices (a call
+    /// the checker accepts only in the driver's own module) and calls `recordPeriod`.
     @inlinable @inline(__always)
     public mutating func finish<E: SoundEngine & ~Copyable>(engine: inout E, left: UnsafeMutablePointer<Float>,
                                                             right: UnsafeMutablePointer<Float>, cycleStart: Int64,
-                                                            drainedAt: Int64, heardAfterFrames: Int64) {
+                                                            drainedAt: Int64, heardAfterFrames: Int64) -> (events: Int, written: Int64) {
         let total = merge()
         engine.render(left: left, right: right, frameCount: frameCount,
                       events: UnsafeBufferPointer(rebasing: timed[0..<total]))
@@ -133,13 +135,18 @@ public struct CallbackCycle: ~Copyable {
             record(count: total, cycleStart: cycleStart, drainedAt: drainedAt, writtenAt: written,
                    delayFrames: heardAfterFrames + Int64(frameCount), into: records)
         }
-        let voices = Self.voiceCount(&engine)
-        monitor.recordPeriod(renderNanoseconds: Int(written - drainedAt), voices: voices, events: total)
+        return (total, written)
+    }
+
+    /// The cycle's figures for the status line.
+    @inlinable @inline(__always) @_noLocks
+    public func recordPeriod(drainedAt: Int64, written: Int64, voices: Int, events: Int) {
+        monitor.recordPeriod(renderNanoseconds: Int(written - drainedAt), voices: voices, events: events, leadNanoseconds: 0)
     }
 
     /// Both lists, each in frame order, into `timed`/`origins` in frame order (the ring's
     /// first at the same frame).
-    @inlinable @inline(__always)
+    @inlinable @inline(__always) @_noLocks
     func merge() -> Int {
         var ringIndex = 0
         var portIndex = 0
@@ -161,7 +168,7 @@ public struct CallbackCycle: ~Copyable {
     }
 
     /// One record per note-on rendered this cycle (see the type's comment for the mapping).
-    @inlinable @inline(__always)
+    @inlinable @inline(__always) @_noLocks
     func record(count: Int, cycleStart: Int64, drainedAt: Int64, writtenAt: Int64, delayFrames: Int64,
                 into records: LatencyRing) {
         for index in 0..<count where origins[index].isNoteOn {
@@ -173,15 +180,6 @@ public struct CallbackCycle: ~Copyable {
                 arrivalNanoseconds: event.arrivalNanoseconds, sourceNanoseconds: event.sourceNanoseconds,
                 renderNanoseconds: drainedAt, statusNanoseconds: cycleStart,
                 delayFrames: delayFrames, writtenNanoseconds: writtenAt))
-        }
-    }
-
-    /// `activeVoiceCount` of an engine from another module, which the checker cannot see into.
-    @inlinable @inline(__always)
-    static func voiceCount<E: SoundEngine & ~Copyable>(_ engine: inout E) -> Int {
-        withUnsafeMutablePointer(to: &engine) { pointer in
-            let engine = UnsafePointer(pointer)
-            return _unsafePerformance { engine.pointee.activeVoiceCount }
         }
     }
 }

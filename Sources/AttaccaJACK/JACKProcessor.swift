@@ -62,8 +62,9 @@ public struct JACKProcessor: ~Copyable {
         readMidi(frames: frames, cycleStart: timesRead ? cycleStart : nil, arrival: start)
         let latency = left.playbackLatencyFrames
         lastPlaybackLatencyFrames = latency
-        cycle.finish(engine: &engine, left: outLeft, right: outRight, cycleStart: cycleStart, drainedAt: start,
-                     heardAfterFrames: Int64(latency))
+        let (events, written) = cycle.finish(engine: &engine, left: outLeft, right: outRight, cycleStart: cycleStart, drainedAt: start,
+                                             heardAfterFrames: Int64(latency))
+        cycle.recordPeriod(drainedAt: start, written: written, voices: Self.voiceCount(&engine), events: events)
         return 0
     }
 
@@ -98,6 +99,14 @@ public struct JACKProcessor: ~Copyable {
             var stamp = arrival
             if let cycleStart { stamp = cycleStart &- (Int64(frames) - min(frame, Int64(frames) - 1)) * 1_000_000_000 / rate }
             cycle.addPortPacket(UnsafePointer(bytes), size: event.size, frame: frame, stamp: stamp)
+        }
+    }
+    /// `activeVoiceCount` of an engine from another module, which the checker cannot see into.
+    @inline(__always)
+    static func voiceCount<E: SoundEngine & ~Copyable>(_ engine: inout E) -> Int {
+        withUnsafeMutablePointer(to: &engine) { pointer in
+            let engine = UnsafePointer(pointer)
+            return _unsafePerformance { engine.pointee.activeVoiceCount }
         }
     }
 }

@@ -47,9 +47,7 @@ public struct JACKSession: ~Copyable {
     private let context: UnsafeMutablePointer<JACKCallbackContext>
     /// Silences the engine while no callback runs; returns the voices still sounding.
     private var silence: (() -> Int)?
-    private let scratchFrames = 1024
-    private let scratchLeft: UnsafeMutablePointer<Float>
-    private let scratchRight: UnsafeMutablePointer<Float>
+    private let silencer = EngineSilencer()
 
     /// Opens the client and registers its ports (not yet active). Throws, in one line, when no
     /// server runs under that name (never starts one, never hangs).
@@ -77,8 +75,6 @@ public struct JACKSession: ~Copyable {
         sampleRate = opened.sampleRate
         bufferSize = opened.bufferSize
         clientName = opened.name
-        scratchLeft = .allocate(capacity: scratchFrames)
-        scratchRight = .allocate(capacity: scratchFrames)
         client = consume opened
     }
 
@@ -90,8 +86,6 @@ public struct JACKSession: ~Copyable {
         processor.deallocate()
         context.deinitialize(count: 1)
         context.deallocate()
-        scratchLeft.deallocate()
-        scratchRight.deallocate()
     }
 
     public var isPlaying: Bool { state == .playing }
@@ -125,16 +119,7 @@ public struct JACKSession: ~Copyable {
         } else {
             context.pointee.process = { frames in processor.pointee.process(frames: frames, engine: &engine.pointee) }
         }
-        let (left, right, frames) = (scratchLeft, scratchRight, scratchFrames)
-        silence = {
-            for channel in 0..<16 {
-                engine.pointee.send(.controlChange(channel: channel, controller: 64, value: 0))
-                engine.pointee.send(.controlChange(channel: channel, controller: 123, value: 0))
-                engine.pointee.send(.controlChange(channel: channel, controller: 120, value: 0))
-            }
-            engine.pointee.render(left: left, right: right, frameCount: frames)
-            return engine.pointee.activeVoiceCount
-        }
+        silence = silencer.silence(engine)
         guard let opened = client.take() else { return [] }
         do {
             try opened.activate()

@@ -6,4 +6,7 @@ enum AudioDriver: String, CaseIterable, ExpressibleByArgument {
     case alsa
     /// A JACK client (jackd, or PipeWire's JACK): the card is the server's, shared and routed.
     case jack
+    /// A native PipeWire node (libpipewire): PipeWire owns the card; the latency readout uses
+    /// its driver's clock and delay, which PipeWire's JACK does not show.
+    case pipewire
 }

@@ -1,6 +1,7 @@
+import AttaccaCore
 import AttaccaJACK
 
-extension JACKSession: PlayOutput {
+extension JACKSession: GraphOutput {
     mutating func pollOutput(now: Int64) -> PlayOutputEvent? {
         switch poll(now: now) {
         case .lost?:
@@ -19,4 +20,8 @@ extension JACKSession: PlayOutput {
 
     /// `'name'`, or `(default)`.
     var serverLabel: String { settings.server.map { "'\($0)'" } ?? "(default)" }
+
+    mutating func startPlaying<E: SoundEngine & ~Copyable>(engine: UnsafeMutablePointer<E>) throws -> [String] {
+        try start(engine: engine)
+    }
 }

@@ -3,6 +3,7 @@ import AttaccaALSA
 import AttaccaCore
 import AttaccaJACK
 import AttaccaLatency
+import AttaccaPipeWire
 import Glibc
 
 /// `attacca play`: the live instrument. MIDI from the ALSA sequencer (and/or a MIDI file
@@ -11,17 +12,19 @@ import Glibc
 struct PlayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
-        abstract: "Play live: MIDI input (and an optional MIDI file) to an ALSA PCM device or a JACK server.",
+        abstract: "Play live: MIDI input (and an optional MIDI file) to an ALSA PCM device, a JACK server or PipeWire.",
         discussion: """
             Creates the sequencer client 'Attacca' with the port 'Attacca input', connects every \
             hardware MIDI source (also ones plugged in later) unless --no-auto-connect, and plays \
             until Ctrl-C, or until a MIDI file given has played out. See 'attacca devices' for names. \
             With --driver jack: the JACK client 'attacca' with the ports out_L, out_R and midi_in \
-            (JACK MIDI, placed at each event's own frame); the rate and period are the server's.
+            (JACK MIDI, placed at each event's own frame); the rate and period are the server's. \
+            With --driver pipewire: the PipeWire node 'attacca' with the same ports, asking the graph \
+            for --period frames at --rate (the graph's own rate and quantum win).
             """
     )
 
-    @Option(help: ArgumentHelp("Where the sound goes: alsa (a PCM device, the card is ours) or jack (a JACK server, jackd or PipeWire's).", valueName: "driver"))
+    @Option(help: ArgumentHelp("Where the sound goes: alsa (a PCM device, the card is ours), jack (a JACK server, jackd or PipeWire's) or pipewire (a PipeWire node).", valueName: "driver"))
     var driver: AudioDriver = .alsa
 
     @Option(help: ArgumentHelp("With --driver jack: the JACK server's name (default: $JACK_DEFAULT_SERVER, else 'default'). Never starts a server.", valueName: "name"))
@@ -35,6 +38,12 @@ struct PlayCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("With --driver jack: connect this JACK MIDI output port (client:port, see jack_lsp) to midi_in (repeatable).", valueName: "port"))
     var jackMidiConnect: [String] = []
+
+    @Option(help: ArgumentHelp("With --driver pipewire: the node's name (node.name; default: attacca).", valueName: "name"))
+    var pipewireName: String?
+
+    @Flag(inversion: .prefixedNo, help: "With --driver pipewire: ask the session manager to link the outputs (node.autoconnect).")
+    var pipewireAutoconnect = true
 
     @Option(name: [.short, .long], help: ArgumentHelp("ALSA PCM device: hw:0,0, hw:CARD=...,DEV=..., plughw:..., default, null.", valueName: "name"))
     var device: String = "default"
@@ -91,7 +100,23 @@ struct PlayCommand: ParsableCommand {
         }
         if midiFile?.isEmpty == true { throw ValidationError("the MIDI file name is empty") }
         if connect.contains(where: \.isEmpty) { throw ValidationError("--connect needs a port (see 'attacca devices')") }
+        if driver != .pipewire && (pipewireName != nil || !pipewireAutoconnect) {
+            throw ValidationError("--pipewire-name and --no-pipewire-autoconnect need --driver pipewire")
+        }
+        if driver != .jack && driver != .alsa && (jackServer != nil || jackName != nil || !jackMidiConnect.isEmpty || !jackAutoconnect) {
+            throw ValidationError("--jack-server, --jack-name, --jack-midi-connect and --no-jack-autoconnect need --driver jack")
+        }
         switch driver {
+        case .pipewire:
+            if device != "default" || format != nil {
+                throw ValidationError("--device and --format are ALSA's; with --driver pipewire the PipeWire daemon owns the device")
+            }
+            if periods != 2 {
+                throw ValidationError("--periods is ALSA's; with --driver pipewire --period asks for the graph's quantum")
+            }
+            if let pipewireName, pipewireName.isEmpty || pipewireName.contains(":") || pipewireName.utf8.count > 63 {
+                throw ValidationError("--pipewire-name needs 1 to 63 bytes and no ':' (got '\(pipewireName)')")
+            }
         case .alsa:
             if jackServer != nil || jackName != nil || !jackMidiConnect.isEmpty || !jackAutoconnect {
                 throw ValidationError("--jack-server, --jack-name, --jack-midi-connect and --no-jack-autoconnect need --driver jack")
@@ -130,6 +155,7 @@ struct PlayCommand: ParsableCommand {
         Self.unblockStopSignals()
         ALSALibrary.silenceDiagnostics()
         if driver == .jack { return try runJACK(file: file) }
+        if driver == .pipewire { return try runPipeWire(file: file) }
 
         let requested = PCMConfiguration(device: device, rate: rate, format: format.flatMap(PCMFormat.init(name:)),
                                          channels: 2, periodSize: period, periodCount: periods)
@@ -186,29 +212,56 @@ struct PlayCommand: ParsableCommand {
         var session = try JACKSession(settings: settings, ring: ring, monitor: monitor, latencyMode: latencyMode,
                                       latencyRecords: records)
         let serverName = jackServer ?? "default"
-        // For the status line and `attacca latency`: JACK's period, and two of them (jackd's -n 2).
-        let described = PCMConfiguration(device: "jack:\(serverName)", rate: session.sampleRate, format: .float,
-                                         channels: 2, periodSize: session.bufferSize, periodCount: 2)
-        let setup = LatencySetup(device: described.device, rate: described.rate, periodSize: described.periodSize,
-                                 periodCount: described.periodCount, mode: latencyMode.rawValue)
-        let server = makeLatencyServer(records: records, monitor: monitor, setup: setup)
         if rate != 48000 && rate != session.sampleRate {
             StandardError.write("attacca: warning: --rate \(rate) ignored: the JACK server runs at \(session.sampleRate) Hz")
         }
-        if !quiet {
-            let period = Double(session.bufferSize) * 1000 / Double(session.sampleRate)
-            StandardError.write("attacca: JACK client '\(session.clientName)' on server '\(serverName)': \(session.sampleRate) Hz, "
-                + "\(session.bufferSize) frames a cycle (\(String(format3: period)) ms)")
+        try playOnGraph(&session, device: "jack:\(serverName)", sampleRate: session.sampleRate, cycleFrames: session.bufferSize,
+                        name: "JACK client '\(session.clientName)' on server '\(serverName)'", file: file,
+                        channels: channels) { job, session in job.jack = session }
+    }
+
+    /// `--driver pipewire`: the node made first (a missing daemon is said before a long SoundFont
+    /// load), the engine built at the graph's rate, then the same player loop.
+    private func runPipeWire(file: MidiFile?) throws {
+        let channels = PlayerChannels()
+        defer { channels.deallocate() }
+        let ring = channels.ring, monitor = channels.monitor, records = channels.records
+        let settings = PipeWireSettings(nodeName: pipewireName ?? "attacca", quantum: period, rate: rate,
+                                        autoConnect: pipewireAutoconnect)
+        var session = try PipeWireSession.open(settings: settings, ring: ring, monitor: monitor, latencyMode: latencyMode,
+                                               latencyRecords: records)
+        if session.sampleRate != rate || session.quantum != period {
+            StandardError.write("attacca: warning: asked PipeWire for \(period) frames at \(rate) Hz; the graph runs \(session.quantum) at \(session.sampleRate) Hz")
         }
-        let sampleRate = session.sampleRate
+        try playOnGraph(&session, device: "pipewire:\(settings.nodeName)", sampleRate: session.sampleRate,
+                        cycleFrames: session.quantum, name: "PipeWire node '\(settings.nodeName)'", file: file,
+                        channels: channels) { job, session in job.pipewire = session }
+    }
+
+    /// The player loop on a sound server's output (`name` says which, `device` names it to
+    /// `attacca latency`), and its closing lines.
+    private func playOnGraph<Graph: GraphOutput & ~Copyable>(
+        _ session: inout Graph, device: String, sampleRate: Int, cycleFrames: Int, name: String, file: MidiFile?,
+        channels: PlayerChannels, attach: (inout PlayJob, UnsafeMutablePointer<Graph>) -> Void
+    ) throws {
+        // For the status line and `attacca latency`: the server's cycle, and two of them.
+        let described = PCMConfiguration(device: device, rate: sampleRate, format: .float,
+                                         channels: 2, periodSize: cycleFrames, periodCount: 2)
+        let setup = LatencySetup(device: device, rate: sampleRate, periodSize: cycleFrames,
+                                 periodCount: 2, mode: latencyMode.rawValue)
+        let server = makeLatencyServer(records: channels.records, monitor: channels.monitor, setup: setup)
+        if !quiet {
+            let cycle = Double(cycleFrames) * 1000 / Double(sampleRate)
+            StandardError.write("attacca: \(name): \(sampleRate) Hz, \(cycleFrames) frames a cycle (\(String(format3: cycle)) ms)")
+        }
         let outcome = try withUnsafeMutablePointer(to: &session) { sessionPointer in
             try Self.withOptionalPointer(openSequencer(playingFile: file != nil)) { sequencerPointer in
-                var job = PlayJob(device: nil, request: described, ring: ring, monitor: monitor,
+                var job = PlayJob(device: nil, request: described, ring: channels.ring, monitor: channels.monitor,
                                   sequencer: sequencerPointer, midiFile: file, priority: nil,
                                   autoConnect: autoConnect, quiet: quiet, latencyMode: latencyMode, renderLead: .off,
-                                  latencyRecords: records, latencyServer: server, showsLatency: latency)
+                                  latencyRecords: channels.records, latencyServer: server, showsLatency: latency)
                 job.limits = engineOptions.limiter == .on
-                job.jack = sessionPointer
+                attach(&job, sessionPointer)
                 return try engineOptions.withEngine(sampleRate: sampleRate, job)
             }
         }

@@ -2,6 +2,7 @@ import AttaccaALSA
 import AttaccaCore
 import AttaccaJACK
 import AttaccaLatency
+import AttaccaPipeWire
 import Glibc
 
 /// The live instrument, run with whichever engine `EngineOptions` builds: starts the audio
@@ -34,6 +35,8 @@ struct PlayJob: EngineVisitor {
     var limits = true
     /// `--driver jack`: the JACK client `PlayCommand` opened; the engine plays in its callback.
     var jack: UnsafeMutablePointer<JACKSession>?
+    /// `--driver pipewire`: the PipeWire node `PlayCommand` made; the engine plays in its callback.
+    var pipewire: UnsafeMutablePointer<PipeWireSession>?
     /// Longest wait for the sound to die away after the file's last event.
     let tailSeconds: Double = 2
     /// How far ahead the file's events are put on the sequencer queue: long enough to ride out a
@@ -59,7 +62,8 @@ struct PlayJob: EngineVisitor {
     }
 
     func visit<E: SoundEngine & ~Copyable>(_ engine: inout E) throws -> Outcome {
-        if let jack { return try visit(&engine, jack: jack) }
+        if let jack { return try visit(&engine, graph: jack) }
+        if let pipewire { return try visit(&engine, graph: pipewire) }
         let request = self.request
         // Its thread and histograms exist before memory is locked (below, once the session's
         // buffers exist): with MCL_FUTURE a memlock limit would make later allocations fail.
@@ -102,10 +106,10 @@ struct PlayJob: EngineVisitor {
         }
     }
 
-    /// With JACK: the engine plays in the client's process callback from `start` until `stop`.
-    /// The MIDI input thread stays an ordinary one: JACK's threads run at the server's priority,
-    /// which one of ours must not preempt.
-    private func visit<E: SoundEngine & ~Copyable>(_ engine: inout E, jack: UnsafeMutablePointer<JACKSession>) throws -> Outcome {
+    /// With JACK or PipeWire: the engine plays in the server's process callback from `start`
+    /// until `stop`. The MIDI input thread stays an ordinary one: the server's threads run at
+    /// its priority, which one of ours must not preempt.
+    private func visit<E: SoundEngine & ~Copyable, Graph: GraphOutput & ~Copyable>(_ engine: inout E, graph jack: UnsafeMutablePointer<Graph>) throws -> Outcome {
         latencyServer.start()
         defer { latencyServer.stop() }
         return try withUnsafeMutablePointer(to: &engine) { engine in
@@ -116,14 +120,14 @@ struct PlayJob: EngineVisitor {
             }
             let lines: [String]
             do {
-                lines = try jack.pointee.start(engine: engine)
+                lines = try jack.pointee.startPlaying(engine: engine)
             } catch {
                 jack.pointee.stop()  // the engine goes with this error: no callback may touch it
                 throw error
             }
             for line in lines where !quiet || line.hasPrefix("warning") { StandardError.write("attacca: \(line)") }
             var outcome = feed(&jack.pointee, hasEffects: engine.pointee.hasEffects)
-            // The JACK MIDI input's messages too (its callback has stopped).
+            // The server's MIDI input's messages too (its callback has stopped).
             outcome.received += jack.pointee.midiReceived
             outcome.dropped += jack.pointee.midiDropped
             return outcome

@@ -98,9 +98,27 @@ struct PlayCommandTests {
         #expect(result.errorLines.first?.hasPrefix("attacca: error: cannot open PCM device 'hw:9,0'") == true)
     }
 
+    /// No PipeWire daemon where the runtime directory says: one line, non-zero, at once (no wait
+    /// for a graph that will never run the node).
+    @Test func missingPipeWireDaemonIsOneLineAndNonZero() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("attacca-no-pipewire-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let started = Date()
+        let result = try CommandRunner.run(["play", "--driver", "pipewire"],
+                                           environment: ["PIPEWIRE_RUNTIME_DIR": empty.path, "XDG_RUNTIME_DIR": empty.path])
+        #expect(result.status == 1)
+        #expect(result.errorLines.count == 1, "\(result.standardError)")
+        #expect(result.errorLines.first?.hasPrefix("attacca: error: PipeWire: pw_context_connect:") == true, "\(result.standardError)")
+        #expect(Date().timeIntervalSince(started) < 4)
+    }
+
     @Test(arguments: [["--period", "8"], ["--periods", "1"], ["--rate", "100"], ["--format", "U8"], ["--priority", "0"],
                       ["--device", ""], ["--connect", ""], ["--jack-name", "x"], ["--driver", "jack", "--jack-name", ""],
-                      ["--driver", "jack", "--jack-name", "a:b"], ["--driver", "jack", "--jack-name", String(repeating: "n", count: 64)]])
+                      ["--driver", "jack", "--jack-name", "a:b"], ["--driver", "jack", "--jack-name", String(repeating: "n", count: 64)],
+                      ["--driver", "pipewire", "--pipewire-name", "a:b"], ["--driver", "pipewire", "--device", "hw:0"],
+                      ["--driver", "pipewire", "--periods", "3"], ["--driver", "pipewire", "--jack-name", "x"],
+                      ["--pipewire-name", "x"]])
     func absurdOptionsAreUsageErrors(options: [String]) throws {
         let result = try CommandRunner.run(["play"] + options)
         #expect(result.status == 64)
