@@ -14,8 +14,8 @@ public struct PipeWireSession: ~Copyable {
     public enum Event: Equatable, Sendable {
         /// The daemon went away (or the filter failed): `reason`; every note released.
         case lost(reason: String)
-        /// A filter plays again after `attempts` connections.
-        case restored(attempts: Int)
+        /// A filter plays again after `attempts` connections; `lines` say what was linked.
+        case restored(attempts: Int, lines: [String])
     }
 
     public enum State: Equatable, Sendable {
@@ -42,6 +42,11 @@ public struct PipeWireSession: ~Copyable {
     private var filter: OpaquePointer?
     private let hook: UnsafeMutablePointer<spa_hook>
     private let events: UnsafeMutablePointer<pw_filter_events>
+    /// The registry (for `linkTarget`), what it has said, and the links made.
+    private var registry: OpaquePointer?
+    private let registryHook: UnsafeMutablePointer<spa_hook>
+    private let registryEvents: UnsafeMutablePointer<pw_registry_events>
+    private let graph: UnsafeMutablePointer<PipeWireGraph>
     private let processor: UnsafeMutablePointer<PipeWireProcessor>
     private let callbacks: UnsafeMutablePointer<PipeWireCallbackContext>
     private var silence: (() -> Int)?
@@ -83,6 +88,16 @@ public struct PipeWireSession: ~Copyable {
         table.process = PipeWireCallbackContext.processCallback
         table.state_changed = PipeWireCallbackContext.stateCallback
         events.initialize(to: table)
+        registryHook = .allocate(capacity: 1)
+        registryHook.initialize(to: spa_hook())
+        registryEvents = .allocate(capacity: 1)
+        var registryTable = pw_registry_events()
+        registryTable.version = attacca_pw_registry_events_version()
+        registryTable.global = PipeWireGraph.globalCallback
+        registryTable.global_remove = PipeWireGraph.globalRemoveCallback
+        registryEvents.initialize(to: registryTable)
+        graph = .allocate(capacity: 1)
+        graph.initialize(to: PipeWireGraph())
         callbacks = .allocate(capacity: 1)
         callbacks.initialize(to: PipeWireCallbackContext())
         // The engine's rate is not known yet: the processor is made again once it is.
@@ -128,6 +143,9 @@ public struct PipeWireSession: ~Copyable {
         callbacks.deinitialize(count: 1); callbacks.deallocate()
         hook.deinitialize(count: 1); hook.deallocate()
         events.deinitialize(count: 1); events.deallocate()
+        registryHook.deinitialize(count: 1); registryHook.deallocate()
+        registryEvents.deinitialize(count: 1); registryEvents.deallocate()
+        graph.deinitialize(count: 1); graph.deallocate()
     }
 
     public var isPlaying: Bool { state == .playing }
@@ -149,8 +167,9 @@ public struct PipeWireSession: ~Copyable {
         return (node + ":" + PipeWireSettings.leftPort, node + ":" + PipeWireSettings.rightPort, node + ":" + PipeWireSettings.midiPort)
     }
 
-    /// Plays `engine` (which must outlive the playing: until `stop()`) in the filter's callback.
-    public mutating func start<E: SoundEngine & ~Copyable>(engine: UnsafeMutablePointer<E>) -> [String] {
+    /// Plays `engine` (which must outlive the playing: until `stop()`) in the filter's callback,
+    /// and links the outputs to `linkTarget` (an error when it has no inputs within 2 s).
+    public mutating func start<E: SoundEngine & ~Copyable>(engine: UnsafeMutablePointer<E>) throws(PipeWireError) -> [String] {
         let processor = self.processor
         if E.self == Synthesizer.self {
             let synthesizer = UnsafeMutableRawPointer(engine).assumingMemoryBound(to: Synthesizer.self)
@@ -161,6 +180,7 @@ public struct PipeWireSession: ~Copyable {
         silence = silencer.silence(engine)
         callbacks.pointee.started.store(true, ordering: .sequentiallyConsistent)
         state = .playing
+        if let target = settings.linkTarget { return try link(to: target) }
         let ports = portNames
         return [settings.autoConnect
             ? "node '\(settings.nodeName)' asks the session manager to link it (node.autoconnect); without one: pw-link \(ports.left) <sink>:playback_FL"
@@ -199,7 +219,11 @@ public struct PipeWireSession: ~Copyable {
             let attempts = reopenAttempts
             reopenAttempts = 0
             lastOpenError = nil
-            return .restored(attempts: attempts)
+            var lines: [String] = []
+            if let target = settings.linkTarget {
+                do { lines = try link(to: target) } catch { lines = ["warning: \(error.description)"] }
+            }
+            return .restored(attempts: attempts, lines: lines)
         }
     }
 
@@ -238,6 +262,14 @@ public struct PipeWireSession: ~Copyable {
             + "media.category=Playback media.role=Music media.class=Stream/Output/Audio "
             + "node.autoconnect=\(settings.autoConnect) node.always-process=true "
             + "node.latency=\(settings.quantum)/\(settings.rate) node.rate=1/\(settings.rate)"
+        if settings.linkTarget != nil {
+            graph.pointee = PipeWireGraph()
+            registryHook.pointee = spa_hook()
+            registry = pw_core_get_registry(core, attacca_pw_registry_version(), 0)
+            if let registry {
+                _ = attacca_pw_registry_add_listener(registry, registryHook, registryEvents, UnsafeMutableRawPointer(graph))
+            }
+        }
         guard let filter = pw_filter_new(core, settings.nodeName, pw_properties_new_string(node)) else {
             let code = errno
             pw_core_disconnect(core)
@@ -276,10 +308,41 @@ public struct PipeWireSession: ~Copyable {
         Self.tearDown(loop: loop, filter: filter, core: core)
         filter = nil
         core = nil
+        registry = nil  // the core's proxies (the registry, the links) went with it
         callbacks.pointee.left = nil
         callbacks.pointee.right = nil
         callbacks.pointee.midi = nil
         hook.pointee = spa_hook()
+    }
+
+    /// Links `out_L`/`out_R` to the left and right inputs of the node named `target`, once the
+    /// registry has shown both (at most 2 s); lines saying what was linked.
+    private func link(to target: String) throws(PipeWireError) -> [String] {
+        let deadline = MonotonicClock.now() + 2_000_000_000
+        while true {
+            pw_thread_loop_lock(loop)
+            let known = graph.pointee
+            let node = filter.map { pw_filter_get_node_id($0) } ?? UInt32.max
+            if node != UInt32.max, let outputs = known.outputs(of: node, left: PipeWireSettings.leftPort, right: PipeWireSettings.rightPort),
+               let inputs = known.inputs(ofNodeNamed: target), let core {
+                let left = attacca_pw_link(core, node, outputs.left, inputs.node, inputs.left)
+                let right = attacca_pw_link(core, node, outputs.right, inputs.node, inputs.right)
+                pw_thread_loop_unlock(loop)
+                guard left != nil, right != nil else {
+                    throw PipeWireError(call: "link-factory", detail: "could not link \(settings.nodeName) to '\(target)'")
+                }
+                let names = portNames
+                return ["linked \(names.left) to \(target):\(known.ports[inputs.left]?.name ?? "?")",
+                        "linked \(names.right) to \(target):\(known.ports[inputs.right]?.name ?? "?")"]
+            }
+            pw_thread_loop_unlock(loop)
+            if MonotonicClock.now() > deadline {
+                let names = known.sinkNames.filter { $0 != settings.nodeName }
+                throw PipeWireError(call: "--pipewire-link", detail: "no node '\(target)' with audio inputs"
+                    + (names.isEmpty ? "" : " (nodes with inputs: \(names.joined(separator: ", ")))"))
+            }
+            usleep(5000)
+        }
     }
 
     private static func tearDown(loop: OpaquePointer, filter: OpaquePointer?, core: OpaquePointer?) {

@@ -10,13 +10,18 @@ public struct PipeWireSettings: Equatable, Sendable {
     public var rate: Int
     /// `node.autoconnect`: a session manager (WirePlumber) may link the outputs to the default sink.
     public var autoConnect: Bool
+    /// Link the outputs to this node's left and right inputs (`node.name`) ourselves, as pw-link
+    /// would: for a graph with no session manager, or to pick the sink. Turns `autoConnect` off.
+    public var linkTarget: String?
     /// The port names: `out_L`, `out_R`, `midi_in` (as the JACK client's).
     public static let leftPort = "out_L", rightPort = "out_R", midiPort = "midi_in"
 
-    public init(nodeName: String = "attacca", quantum: Int = 64, rate: Int = 48000, autoConnect: Bool = true) {
+    public init(nodeName: String = "attacca", quantum: Int = 64, rate: Int = 48000, autoConnect: Bool = true,
+                linkTarget: String? = nil) {
         self.nodeName = nodeName
         self.quantum = quantum
         self.rate = rate
-        self.autoConnect = autoConnect
+        self.autoConnect = autoConnect && linkTarget == nil
+        self.linkTarget = linkTarget
     }
 }

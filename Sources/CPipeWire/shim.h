@@ -35,3 +35,38 @@ static inline uint32_t attacca_pw_midi_packets(struct pw_buffer *buffer, uint32_
 
 /// PW_VERSION_FILTER_EVENTS (a macro).
 static inline uint32_t attacca_pw_filter_events_version(void) { return PW_VERSION_FILTER_EVENTS; }
+
+/// pw_registry_add_listener (a macro).
+static inline int attacca_pw_registry_add_listener(struct pw_registry *registry, struct spa_hook *hook,
+                                                   const struct pw_registry_events *events, void *data) {
+    return pw_registry_add_listener(registry, hook, events, data);
+}
+
+/// PW_VERSION_REGISTRY_EVENTS, PW_VERSION_REGISTRY (macros).
+static inline uint32_t attacca_pw_registry_events_version(void) { return PW_VERSION_REGISTRY_EVENTS; }
+static inline uint32_t attacca_pw_registry_version(void) { return PW_VERSION_REGISTRY; }
+
+/// A link from one port to another (by their global ids) through the daemon's link-factory, as
+/// pw-link makes it; the proxy (destroy it to remove the link), or NULL.
+static inline struct pw_proxy *attacca_pw_link(struct pw_core *core, uint32_t output_node, uint32_t output_port,
+                                               uint32_t input_node, uint32_t input_port) {
+    char values[4][16];
+    snprintf(values[0], sizeof(values[0]), "%u", output_node);
+    snprintf(values[1], sizeof(values[1]), "%u", output_port);
+    snprintf(values[2], sizeof(values[2]), "%u", input_node);
+    snprintf(values[3], sizeof(values[3]), "%u", input_port);
+    struct spa_dict_item items[] = {
+        SPA_DICT_ITEM_INIT(PW_KEY_LINK_OUTPUT_NODE, values[0]),
+        SPA_DICT_ITEM_INIT(PW_KEY_LINK_OUTPUT_PORT, values[1]),
+        SPA_DICT_ITEM_INIT(PW_KEY_LINK_INPUT_NODE, values[2]),
+        SPA_DICT_ITEM_INIT(PW_KEY_LINK_INPUT_PORT, values[3]),
+        SPA_DICT_ITEM_INIT(PW_KEY_OBJECT_LINGER, "false"),
+    };
+    struct spa_dict dict = SPA_DICT_INIT_ARRAY(items);
+    return (struct pw_proxy *)pw_core_create_object(core, "link-factory", PW_TYPE_INTERFACE_Link,
+                                                    PW_VERSION_LINK, &dict, 0);
+}
+
+/// PW_TYPE_INTERFACE_Node / _Port (string macros).
+static inline const char *attacca_pw_type_node(void) { return PW_TYPE_INTERFACE_Node; }
+static inline const char *attacca_pw_type_port(void) { return PW_TYPE_INTERFACE_Port; }

@@ -7,8 +7,8 @@ extension PipeWireSession: GraphOutput {
         case .lost(let reason)?:
             return .lost(line: "attacca: warning: the PipeWire daemon went away (\(reason)); released all notes, "
                 + "trying to reconnect every \(String(format3: Double(retryNanoseconds) / 1e9)) s (Ctrl-C to stop)")
-        case .restored(let attempts)?:
-            return .restored(name: "PipeWire", attempts: attempts, lines: [])
+        case .restored(let attempts, let lines)?:
+            return .restored(name: "PipeWire", attempts: attempts, lines: lines)
         case nil:
             return nil
         }
@@ -19,6 +19,6 @@ extension PipeWireSession: GraphOutput {
     var awayNote: String { "PipeWire away" + (lastOpenError.map { ": \($0.description)" } ?? "") }
 
     mutating func startPlaying<E: SoundEngine & ~Copyable>(engine: UnsafeMutablePointer<E>) throws -> [String] {
-        start(engine: engine)
+        try start(engine: engine)
     }
 }

@@ -45,6 +45,9 @@ struct PlayCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "With --driver pipewire: ask the session manager to link the outputs (node.autoconnect).")
     var pipewireAutoconnect = true
 
+    @Option(help: ArgumentHelp("With --driver pipewire: link out_L/out_R to this node's left and right inputs (node.name, see pw-link -i) ourselves; for a graph with no session manager.", valueName: "node"))
+    var pipewireLink: String?
+
     @Option(name: [.short, .long], help: ArgumentHelp("ALSA PCM device: hw:0,0, hw:CARD=...,DEV=..., plughw:..., default, null.", valueName: "name"))
     var device: String = "default"
 
@@ -100,8 +103,8 @@ struct PlayCommand: ParsableCommand {
         }
         if midiFile?.isEmpty == true { throw ValidationError("the MIDI file name is empty") }
         if connect.contains(where: \.isEmpty) { throw ValidationError("--connect needs a port (see 'attacca devices')") }
-        if driver != .pipewire && (pipewireName != nil || !pipewireAutoconnect) {
-            throw ValidationError("--pipewire-name and --no-pipewire-autoconnect need --driver pipewire")
+        if driver != .pipewire && (pipewireName != nil || !pipewireAutoconnect || pipewireLink != nil) {
+            throw ValidationError("--pipewire-name, --pipewire-link and --no-pipewire-autoconnect need --driver pipewire")
         }
         if driver != .jack && driver != .alsa && (jackServer != nil || jackName != nil || !jackMidiConnect.isEmpty || !jackAutoconnect) {
             throw ValidationError("--jack-server, --jack-name, --jack-midi-connect and --no-jack-autoconnect need --driver jack")
@@ -114,6 +117,7 @@ struct PlayCommand: ParsableCommand {
             if periods != 2 {
                 throw ValidationError("--periods is ALSA's; with --driver pipewire --period asks for the graph's quantum")
             }
+            if pipewireLink?.isEmpty == true { throw ValidationError("--pipewire-link needs a node name (see pw-link -i)") }
             if let pipewireName, pipewireName.isEmpty || pipewireName.contains(":") || pipewireName.utf8.count > 63 {
                 throw ValidationError("--pipewire-name needs 1 to 63 bytes and no ':' (got '\(pipewireName)')")
             }
@@ -227,7 +231,7 @@ struct PlayCommand: ParsableCommand {
         defer { channels.deallocate() }
         let ring = channels.ring, monitor = channels.monitor, records = channels.records
         let settings = PipeWireSettings(nodeName: pipewireName ?? "attacca", quantum: period, rate: rate,
-                                        autoConnect: pipewireAutoconnect)
+                                        autoConnect: pipewireAutoconnect, linkTarget: pipewireLink)
         var session = try PipeWireSession.open(settings: settings, ring: ring, monitor: monitor, latencyMode: latencyMode,
                                                latencyRecords: records)
         if session.sampleRate != rate || session.quantum != period {

@@ -118,7 +118,7 @@ struct PlayCommandTests {
                       ["--driver", "jack", "--jack-name", "a:b"], ["--driver", "jack", "--jack-name", String(repeating: "n", count: 64)],
                       ["--driver", "pipewire", "--pipewire-name", "a:b"], ["--driver", "pipewire", "--device", "hw:0"],
                       ["--driver", "pipewire", "--periods", "3"], ["--driver", "pipewire", "--jack-name", "x"],
-                      ["--pipewire-name", "x"]])
+                      ["--pipewire-name", "x"], ["--pipewire-link", "x"], ["--driver", "pipewire", "--pipewire-link", ""]])
     func absurdOptionsAreUsageErrors(options: [String]) throws {
         let result = try CommandRunner.run(["play"] + options)
         #expect(result.status == 64)

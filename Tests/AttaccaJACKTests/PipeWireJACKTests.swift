@@ -41,6 +41,30 @@ struct PipeWireJACKTests {
         try Self.expectSampleAccurate(Self.play(["--driver", "pipewire", "--no-pipewire-autoconnect"], launcher: []))
     }
 
+    /// `--pipewire-link NODE` on a daemon with no session manager: the outputs are linked to the
+    /// node's FL and FR inputs (pw-link can remove exactly those links afterwards), and a node
+    /// that does not exist is a one-line error that names the ones that do, exit 1.
+    @Test func pipewireLinkConnectsTheOutputsToANamedNode() throws {
+        let pipewire = try TestPipeWire()
+        // A sink with DSP ports FL/FR and no device (its ports configured without a session manager).
+        #expect(try pipewire.run(["pw-cli", "create-node", "adapter", "{ factory.name=support.null-audio-sink node.name=testsink "
+            + "media.class=Audio/Sink audio.position=[FL FR] object.linger=true "
+            + "adapter.auto-port-config={ mode=dsp monitor=false control=false position=preserve } }"]) == 0)
+        let missing = try PlayerRun(["play", "--driver", "pipewire", "--pipewire-link", "nosuch"] + PlayerRun.fontArguments,
+                                    environment: pipewire.environment)
+        #expect(missing.wait() == 1)
+        #expect(missing.errorLines.last == "attacca: error: PipeWire: --pipewire-link: no node 'nosuch' with audio inputs (nodes with inputs: testsink)",
+                "\(missing.standardError)")
+        let player = try PlayerRun(["play", "--driver", "pipewire", "--pipewire-link", "testsink"] + PlayerRun.fontArguments,
+                                   environment: pipewire.environment)
+        try player.waitForStandardError(containing: "linked attacca:out_R to testsink:playback_FR")
+        #expect(player.standardError.contains("linked attacca:out_L to testsink:playback_FL"))
+        #expect(try pipewire.run(["pw-link", "-d", "attacca:out_L", "testsink:playback_FL"]) == 0)
+        #expect(try pipewire.run(["pw-link", "-d", "attacca:out_R", "testsink:playback_FR"]) == 0)
+        #expect(try pipewire.run(["pw-link", "-d", "attacca:out_R", "testsink:playback_FR"]) != 0)
+        #expect(player.interrupt() == 0, "\(player.standardError)")
+    }
+
     /// Each note one frame later in its cycle, at 440 Hz, one quantum in the readout, a clean stop.
     static func expectSampleAccurate(_ run: Run) throws {
         let frames = (run.report["recentNotes"] as? [[String: Any]] ?? []).compactMap { $0["frame"] as? Int }

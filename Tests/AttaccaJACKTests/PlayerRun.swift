@@ -66,6 +66,12 @@ final class PlayerRun {
         }
     }
 
+    /// Waits for it to exit by itself; its exit status.
+    func wait() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     /// Interrupts it (Ctrl-C) and waits for its exit status.
     func interrupt() -> Int32 {
         kill(process.processIdentifier, SIGINT)

@@ -6,8 +6,9 @@ import Foundation
 final class TestPipeWire {
     static let pipewire = "/usr/bin/pipewire"
     static let pwJack = "/usr/bin/pw-jack"
-    /// jackd2's example clients, used as the MIDI source and the recorder.
-    static let tools = ["/usr/bin/jack_midiseq", "/usr/bin/jack_rec", "/usr/bin/jack_connect"]
+    /// jackd2's example clients, used as the MIDI source and the recorder; PipeWire's own tools
+    /// (a sink to link to, and links to check).
+    static let tools = ["/usr/bin/jack_midiseq", "/usr/bin/jack_rec", "/usr/bin/jack_connect", "/usr/bin/pw-cli", "/usr/bin/pw-link"]
     static var isInstalled: Bool {
         ([pipewire, pwJack] + tools).allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }

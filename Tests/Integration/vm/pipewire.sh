@@ -101,21 +101,19 @@ pw_attacca() {
 }
 
 # pw_native: `attacca play --driver pipewire`, Attacca's own PipeWire node (pw_filter), its
-# outputs linked to the sink by pw-link (this daemon has no session manager), the same stimulus
-# and loopback as pw_attacca. Its readout takes the sink's fill level (the ALSA driver's
-# clock.delay) where PipeWire's JACK gives a fixed port latency. Asserted: within one period.
+# outputs linked to the sink by itself (`--pipewire-link system`: this daemon has no session
+# manager), the same stimulus and loopback as pw_attacca. Its readout takes the sink's fill level
+# (the ALSA driver's clock.delay) where PipeWire's JACK gives a fixed port latency. Asserted:
+# within one period.
 pw_native() {
     local tag=pipewire-native-64 pid
     pw_start || return 1
-    PIPEWIRE_RUNTIME_DIR=$pw_dir "$attacca" play --driver pipewire --no-pipewire-autoconnect --period 64 --soundfont "$sf" \
+    PIPEWIRE_RUNTIME_DIR=$pw_dir "$attacca" play --driver pipewire --pipewire-link system --period 64 --soundfont "$sf" \
         --reverb off --chorus off > "$out/$tag.out" 2> "$out/$tag.err" < /dev/null &
     pid=$!
-    wait_for 60 "attacca's node" eval 'PIPEWIRE_RUNTIME_DIR=$pw_dir pw-link -o 2>/dev/null | grep -q "^attacca:out_R" || ! alive $pid'
+    wait_for 60 "attacca's outputs linked" eval 'grep -q "linked attacca:out_R" "$out/$tag.err" || ! alive $pid'
     alive "$pid" || { why="attacca play --driver pipewire exited: $(tail -1 "$out/$tag.err")"; pw_stop; return 1; }
-    PIPEWIRE_RUNTIME_DIR=$pw_dir pw-link attacca:out_L system:playback_FL > "$out/$tag-link.err" 2>&1 \
-        && PIPEWIRE_RUNTIME_DIR=$pw_dir pw-link attacca:out_R system:playback_FR >> "$out/$tag-link.err" 2>&1 \
-        || { why="pw-link: $(tail -1 "$out/$tag-link.err")"; stop "$pid"; pw_stop; return 1; }
-    note "pipewire native: $(grep -E 'frames a cycle' "$out/$tag.err" | head -1)"
+    note "pipewire native: $(grep -E 'frames a cycle|linked' "$out/$tag.err" | head -3 | tr '\n' ' ')"
     pw_measure "$tag" "$pid" "PipeWire native 64" 1.334
 }
 
